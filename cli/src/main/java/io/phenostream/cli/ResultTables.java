@@ -1,0 +1,39 @@
+package io.phenostream.cli;
+
+import io.phenostream.sink.ResultsStore;
+import io.phenostream.sink.HitRow;
+import io.phenostream.sink.PlateQcRow;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Locale;
+
+/** Prints the hit list and plate QC as aligned text tables. */
+final class ResultTables {
+
+    private ResultTables() {
+    }
+
+    static void printHits(final PrintStream out, final List<HitRow> hits, final double fdr) {
+        out.printf(Locale.ROOT, "%-5s %-14s %9s %10s %10s %-4s %9s %6s %7s%n", "rank", "compound", "score", "p", "q",
+            "hit", "EC50", "hill", "wells");
+        for (final HitRow h : hits) {
+            out.printf(Locale.ROOT, "%-5d %-14s %9s %10s %10s %-4s %9s %6s %7d%n", h.rank(), h.compound(), num(h.score()),
+                num(h.pValue()), num(h.qValue()), h.hit() ? "yes" : "", num(h.ec50()), num(h.hill()), h.nWells());
+        }
+        final long nHits = hits.stream().filter(HitRow::hit).count();
+        out.printf(Locale.ROOT, "%d of %d compounds are hits at q < %s%n", nHits, hits.size(), fdr);
+    }
+
+    static void printPlateQc(final PrintStream out, final List<PlateQcRow> plates) {
+        out.printf(Locale.ROOT, "%-14s %8s %8s %7s %8s %11s %-8s %s%n", "plate", "Z'", "SSMD", "wells", "cells", "sites",
+            "status", "flags");
+        for (final PlateQcRow p : plates) {
+            out.printf(Locale.ROOT, "%-14s %8s %8s %7d %8d %11s %-8s %s%n", p.plateId(), num(p.zPrime()), num(p.ssmd()),
+                p.nWells(), p.nCells(), p.sitesSeen() + "/" + p.sitesExpected(), p.status(), p.flags());
+        }
+    }
+
+    static String num(final Double v) {
+        return v == null || v.isNaN() ? "-" : String.format(Locale.ROOT, "%.3g", v);
+    }
+}

@@ -1,0 +1,56 @@
+package io.phenostream.common.config;
+
+/**
+ * Every configuration key of every service. A key {@code phenostream.kafka.bootstrap} is read from the system
+ * property of that name, the environment variable {@code PHENOSTREAM_KAFKA_BOOTSTRAP}, or a properties file, in
+ * that order. In local mode the embedded infrastructure fills the connection keys that are not set.
+ */
+public enum ConfigKey {
+    DATA_DIR("phenostream.data.dir", ".phenostream", "directory for local-mode data (Kafka logs, S3 objects, PostgreSQL)"),
+    KAFKA_BOOTSTRAP("phenostream.kafka.bootstrap", null, "Kafka bootstrap servers; unset = start an embedded broker"),
+    KAFKA_REPLICATION("phenostream.kafka.replication", "1", "replication factor of topics the services create"),
+    TOPIC_PREFIX("phenostream.topic.prefix", "", "prefix added to every topic name"),
+    S3_ENDPOINT("phenostream.s3.endpoint", null, "S3 endpoint URL; unset = start an embedded S3 server"),
+    S3_REGION("phenostream.s3.region", "us-east-1", "S3 region"),
+    S3_ACCESS_KEY("phenostream.s3.access-key", "phenostream", "S3 access key"),
+    S3_SECRET_KEY("phenostream.s3.secret-key", "phenostream-local-secret", "S3 secret key (never logged)"),
+    S3_BUCKET("phenostream.s3.bucket", "phenostream", "bucket for images and per-cell data"),
+    S3_PATH_STYLE("phenostream.s3.path-style", "true", "path-style S3 addressing (needed by most non-AWS servers)"),
+    DB_URL("phenostream.db.url", null, "JDBC URL of PostgreSQL; unset = start an embedded PostgreSQL"),
+    DB_USER("phenostream.db.user", "postgres", "database user of the sink (read-write)"),
+    DB_PASSWORD("phenostream.db.password", "", "database password (never logged)"),
+    EXTRACTOR_THREADS("phenostream.extractor.threads", "0", "image analysis threads; 0 = number of cores"),
+    SCORER_APPLICATION_ID("phenostream.scorer.application-id", "phenostream-scorer", "Kafka Streams application.id"),
+    SCORER_STATE_DIR("phenostream.scorer.state-dir", null, "Kafka Streams state directory; unset = under the data dir"),
+    SCORER_PUNCTUATE_MS("phenostream.scorer.punctuate-ms", "1000", "how often partial plate results are recomputed");
+
+    private final String key;
+    private final String defaultValue;
+    private final String description;
+
+    ConfigKey(final String key, final String defaultValue, final String description) {
+        this.key = key;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public String envName() {
+        return key.toUpperCase().replace('.', '_').replace('-', '_');
+    }
+
+    public boolean isSecret() {
+        return this == S3_SECRET_KEY || this == DB_PASSWORD;
+    }
+}

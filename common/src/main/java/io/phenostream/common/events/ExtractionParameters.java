@@ -1,0 +1,20 @@
+package io.phenostream.common.events;
+
+/**
+ * Parameters of the per-site image analysis. They are part of the analysis identity: changing one gives a new
+ * analysisId, so results computed with different parameters never overwrite each other.
+ *
+ * @param smoothingSigma     Gaussian sigma (pixels) applied before thresholding the nuclear channel
+ * @param minNucleusArea     smallest nucleus kept, in pixels
+ * @param maxNucleusArea     largest nucleus kept, in pixels
+ * @param cellGrowthPixels   how far cells are grown from their nucleus when there is no cell stain (and the
+ *                           upper bound of growth when there is one)
+ * @param saturationLevel    fraction of the bit depth's maximum at or above which a pixel counts as saturated
+ */
+public record ExtractionParameters(double smoothingSigma, int minNucleusArea, int maxNucleusArea,
+                                   int cellGrowthPixels, double saturationLevel) {
+
+    public static ExtractionParameters defaults() {
+        return new ExtractionParameters(1.5, 30, 2000, 12, 0.99);
+    }
+}

@@ -1,0 +1,118 @@
+package io.phenostream.common.events;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.phenostream.common.domain.PlateLayout;
+import io.phenostream.common.domain.PlateMapEntry;
+import io.phenostream.common.domain.WellId;
+import io.phenostream.common.domain.WellRole;
+import io.phenostream.common.json.JsonSerde;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class EventSerdeTest {
+
+    static final AnalysisSpec SPEC = AnalysisSpec.classicalDefaults();
+    static final String AID = SPEC.analysisId();
+    static final WellId A01 = WellId.parse("A01");
+    static final ImageRef IMAGE = new ImageRef("DNA", "bucket", "images/sha256/ab/abcd", "abcd", 1234, "P1_A01f00d0.tif");
+
+    private static <T extends Versioned> void assertRoundTrip(final JsonSerde<T> serde, final T value) {
+        final byte[] bytes = serde.serialize("t", value);
+        final T back = serde.deserialize("t", bytes);
+        assertEquals(value, back);
+        assertTrue(new String(bytes, StandardCharsets.UTF_8).contains("\"schemaVersion\":1"));
+    }
+
+    @Test
+    void plateRun() {
+        assertRoundTrip(EventSerdes.plateRun(), new PlateRun(1, "E1", "P1", "r1", PlateLayout.WELLS_384,
+            List.of("DNA", "GFP"), "DNA", null, 2, 700,
+            List.of(new PlateMapEntry(A01, "DMSO", null, "uM", WellRole.NEGATIVE_CONTROL, Map.of("batch", "7")),
+                new PlateMapEntry(WellId.parse("B02"), "CPD-1", 0.123, "uM", WellRole.TREATMENT, Map.of())),
+            "/data/p1", "2026-11-26T10:00:00Z"));
+    }
+
+    @Test
+    void imageSet() {
+        assertRoundTrip(EventSerdes.imageSet(), new ImageSet(1, AID, SPEC, "E1", "P1", "r1", A01, 2, List.of(IMAGE),
+            "DNA", "CellMask", "2026-11-26T10:00:00Z"));
+    }
+
+    @Test
+    void siteFeatures() {
+        assertRoundTrip(EventSerdes.siteFeatures(), new SiteFeatures(1, AID, SPEC, "E1", "P1", "r1", A01, 1,
+            SiteFeatures.Status.OK, null, 42, Map.of("cell_count", 42.0, "nucleus_area", 81.5),
+            new SiteQc(0.01, 0.0, List.of()), List.of(IMAGE), "s3://bucket/cells.parquet", "2026-11-26T10:00:00Z"));
+        assertRoundTrip(EventSerdes.siteFeatures(), new SiteFeatures(1, AID, SPEC, "E1", "P1", "r1", A01, 1,
+            SiteFeatures.Status.FAILED, "truncated TIFF", 0, Map.of(), new SiteQc(0, 0, List.of("failed")),
+            List.of(IMAGE), null, "2026-11-26T10:00:00Z"));
+    }
+
+    @Test
+    void wellProfile() {
+        assertRoundTrip(EventSerdes.wellProfile(), new WellProfile(1, AID, "E1", "P1", "r1", A01, "CPD-1", 3.3, "uM",
+            WellRole.TREATMENT, 2, 2, 2, 40.5, Map.of("a", 1.0), Map.of("a", 2.5), 3.1, 0.001, 0.9, false, true,
+            "2026-11-26T10:00:00Z"));
+    }
+
+    @Test
+    void compoundScore() {
+        assertRoundTrip(EventSerdes.compoundScore(), new CompoundScore(1, AID, "E1", "CPD-1", 1, 5.2, 1e-8, 1e-7, true,
+            new CompoundScore.DoseResponseFit("ok", 1.2, 1.5, 5.0, 0.1, 0.98), 4.9, 12,
+            List.of(new CompoundScore.DosePoint(30, 5.0, 0.9, 2)), List.of("P1"), true, "2026-11-26T10:00:00Z"));
+    }
+
+    @Test
+    void plateQc() {
+        assertRoundTrip(EventSerdes.plateQc(), new PlateQc(1, AID, "E1", "P1", "r1", 0.62, 4.1, 96, 96, 6000, 192, 192,
+            1, 3, PlateQc.Status.FINAL, List.of("edge_effect"), "2026-11-26T10:00:00Z"));
+    }
+
+    @Test
+    void deadLetter() {
+        assertRoundTrip(EventSerdes.deadLetter(), new DeadLetter(1, "scorer", "bad", "java.lang.X", "site-features", 3,
+            17L, "k", "{not json", false, "2026-11-26T10:00:00Z"));
+    }
+
+    @Test
+    void refusesMalformedJsonNamingTheTopic() {
+        final SerializationException e = assertThrows(SerializationException.class,
+            () -> EventSerdes.plateRun().deserialize("plate-runs", "{nope".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(e.getMessage().startsWith("Topic plate-runs: malformed PlateRun JSON"), e.getMessage());
+    }
+
+    @Test
+    void refusesUnknownOrMissingSchemaVersion() {
+        final SerializationException newer = assertThrows(SerializationException.class,
+            () -> EventSerdes.plateQc().deserialize("plate-qc", "{\"schemaVersion\":2}".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(newer.getMessage().contains("unsupported PlateQc schemaVersion 2"), newer.getMessage());
+        assertThrows(SerializationException.class,
+            () -> EventSerdes.plateQc().deserialize("plate-qc", "{}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void analysisIdChangesWithAnyParameter() {
+        final AnalysisSpec other = new AnalysisSpec(SPEC.modelName(), SPEC.modelSha256(), SPEC.extraction(),
+            new ScoringParameters(0.1, 1e-6, 0.25, 0.5));
+        final AnalysisSpec model = new AnalysisSpec("cellembed", "ff00", SPEC.extraction(), SPEC.scoring());
+        assertEquals(AID, AnalysisSpec.classicalDefaults().analysisId());
+        assertNotEquals(AID, other.analysisId());
+        assertNotEquals(AID, model.analysisId());
+        assertTrue(AID.matches("a-[0-9a-f]{16}"), AID);
+    }
+
+    @Test
+    void keysRejectSeparatorsInIds() {
+        assertThrows(IllegalArgumentException.class, () -> Keys.requireId("plate", "P1/2"));
+        assertThrows(IllegalArgumentException.class, () -> Keys.requireId("plate", "P|1"));
+        assertThrows(IllegalArgumentException.class, () -> Keys.requireId("plate", ""));
+        assertEquals("E1/P1/r1/A01/2", Keys.site("E1", "P1", "r1", A01, 2));
+    }
+}

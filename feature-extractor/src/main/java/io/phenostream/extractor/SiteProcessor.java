@@ -1,0 +1,67 @@
+package io.phenostream.extractor;
+
+import io.phenostream.common.events.ImageRef;
+import io.phenostream.common.events.ImageSet;
+import io.phenostream.common.events.SiteFeatures;
+import io.phenostream.common.events.SiteQc;
+import io.phenostream.common.s3.ObjectStore;
+import io.phenostream.extractor.analysis.SiteAnalysis;
+import io.phenostream.extractor.analysis.SiteAnalyzer;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The work on one site: fetch every channel from S3 (verifying its sha256), analyse, and describe the result
+ * as a {@link SiteFeatures} record. Analysers are cached per extraction parameters, since an image-set says
+ * which analysis to run.
+ */
+public final class SiteProcessor {
+
+    private final ObjectStore store;
+    private final Map<Object, SiteAnalyzer> analyzers = new ConcurrentHashMap<>();
+
+    public SiteProcessor(final ObjectStore store) {
+        this.store = store;
+    }
+
+    /** Analyses a site; any failure is thrown with the site and the cause in its message. */
+    public SiteFeatures process(final ImageSet set) {
+        final Map<String, byte[]> images = new LinkedHashMap<>();
+        for (final ImageRef ref : set.images()) {
+            try {
+                images.put(ref.channel(), store.getVerified(ref));
+            } catch (final RuntimeException e) {
+                throw new SiteFailure("cannot fetch " + ref.uri() + " (channel " + ref.channel() + ", file "
+                    + ref.fileName() + "): " + e.getMessage(), e);
+            }
+        }
+        final SiteAnalyzer analyzer = analyzers.computeIfAbsent(set.analysis().extraction(),
+            p -> new SiteAnalyzer(set.analysis().extraction()));
+        final SiteAnalysis analysis;
+        try {
+            analysis = analyzer.analyze(images, set.nuclearChannel(), set.cellChannel());
+        } catch (final RuntimeException e) {
+            throw new SiteFailure("analysis failed: " + e.getMessage(), e);
+        }
+        return new SiteFeatures(SiteFeatures.SCHEMA_VERSION, set.analysisId(), set.analysis(), set.experimentId(),
+            set.plateId(), set.runId(), set.well(), set.site(), SiteFeatures.Status.OK, null, analysis.cellCount(),
+            analysis.siteFeatures(), analysis.qc(), set.images(), null, Instant.now().toString());
+    }
+
+    /** The record that tells the scorer a site was seen but could not be analysed. */
+    public static SiteFeatures failed(final ImageSet set, final String error) {
+        return new SiteFeatures(SiteFeatures.SCHEMA_VERSION, set.analysisId(), set.analysis(), set.experimentId(),
+            set.plateId(), set.runId(), set.well(), set.site(), SiteFeatures.Status.FAILED, error, 0, Map.of(),
+            new SiteQc(0, 0, List.of("failed")), set.images(), null, Instant.now().toString());
+    }
+
+    /** A site that cannot be processed; the message says why. */
+    public static final class SiteFailure extends RuntimeException {
+        public SiteFailure(final String message, final Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package io.phenostream.extractor.analysis;
+
+import io.phenostream.common.events.SiteQc;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Result of analysing one site.
+ *
+ * @param cellCount    number of segmented cells (= rows of {@code cellFeatures})
+ * @param featureNames names of the per-cell feature columns, in a stable order for a given set of channels
+ * @param cellFeatures one row per cell, columns as {@code featureNames}; NaN where a value is undefined (a cell
+ *                     with no cytoplasm has no cytoplasm mean)
+ * @param siteFeatures median over cells of each per-cell feature plus {@code cell_count}; only
+ *                     {@code cell_count = 0} when there are no cells
+ * @param qc           focus, saturation and flags of the site
+ */
+public record SiteAnalysis(int cellCount, List<String> featureNames, double[][] cellFeatures,
+                           Map<String, Double> siteFeatures, SiteQc qc) {
+
+    public SiteAnalysis {
+        featureNames = List.copyOf(featureNames);
+        siteFeatures = Collections.unmodifiableMap(new LinkedHashMap<>(siteFeatures));
+    }
+}

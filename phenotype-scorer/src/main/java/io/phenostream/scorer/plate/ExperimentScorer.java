@@ -1,0 +1,179 @@
+package io.phenostream.scorer.plate;
+
+import io.phenostream.common.domain.WellRole;
+import io.phenostream.common.events.CompoundScore;
+import io.phenostream.common.events.CompoundScore.DosePoint;
+import io.phenostream.common.events.CompoundScore.DoseResponseFit;
+import io.phenostream.common.events.ScoringParameters;
+import io.phenostream.scorer.stats.BenjaminiHochberg;
+import io.phenostream.scorer.stats.FourParameterLogistic;
+import io.phenostream.scorer.stats.PValueCombination;
+import io.phenostream.scorer.stats.RobustStatistics;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * Compound scores over every plate of an experiment for one analysis, ranked (rank 1 = most active).
+ * <ul>
+ *   <li>Only treatment wells with a score are used; controls are reported per plate, not ranked. A compound
+ *       none of whose wells has a score yet is left out (it cannot be ranked).</li>
+ *   <li>Per dose (exact concentration): Wilkinson's maximum-p combination of the replicate wells' p-values,
+ *       dose {@code p = (max p_i)^n} (replicates are independent wells, possibly on different plates). A dose is
+ *       active only when all its replicates are: a single aberrant well cannot make a compound a hit.</li>
+ *   <li>Compound {@code p = min(1, m * min_dose p)} over its m doses with a p-value (Bonferroni: a compound is
+ *       active if any dose is, and testing m doses must cost m).</li>
+ *   <li>Compound score = over its doses, the largest replicate-consistent activity: the lower median of the
+ *       dose's well scores (the smaller of two replicates), for the same reason.</li>
+ *   <li>Benjamini-Hochberg q-values over the experiment's compounds; {@code hit = q < fdr}.</li>
+ *   <li>Rank by score descending, ties by p ascending, then by compound name.</li>
+ *   <li>Dose-response: 4PL of the well scores against log10 concentration ({@link FourParameterLogistic});
+ *       parameters are reported only for a fit with status {@code ok}. {@code maxEffect} = top - bottom of an
+ *       ok fit, else the largest dose mean score minus the mean score of the experiment's negative-control
+ *       wells (null without negatives).</li>
+ *   <li>Several runs of one plate (re-imaging) each contribute their wells; {@code plates} lists plate ids
+ *       once. {@code finalResult} = every plate run contributing wells to the compound is final.</li>
+ * </ul>
+ * A compound without any p-value (too few negative controls on its plates) has NaN p and q and is no hit.
+ */
+public final class ExperimentScorer {
+
+    private ExperimentScorer() {
+    }
+
+    private record Well(String plateId, boolean finalResult, WellScore score) {
+    }
+
+    /** Compound scores over every plate of an experiment for one analysis, ranked (rank 1 = most active). */
+    public static List<CompoundScore> score(final String analysisId, final String experimentId,
+                                            final ScoringParameters params, final Collection<PlateWellScores> plates,
+                                            final Instant now) {
+        Objects.requireNonNull(analysisId, "analysisId");
+        Objects.requireNonNull(experimentId, "experimentId");
+        Objects.requireNonNull(params, "params");
+        Objects.requireNonNull(plates, "plates");
+        Objects.requireNonNull(now, "now");
+        final TreeMap<String, List<Well>> byCompound = new TreeMap<>();
+        final List<Double> negativeScores = new ArrayList<>();
+        for (final PlateWellScores plate : plates) {
+            if (plate == null || !analysisId.equals(plate.analysisId())) {
+                continue;
+            }
+            if (!experimentId.equals(plate.experimentId())) {
+                throw new IllegalArgumentException("plate " + plate.plateId() + " run " + plate.runId()
+                    + " belongs to experiment " + plate.experimentId() + ", not " + experimentId);
+            }
+            for (final WellScore w : plate.wells()) {
+                if (w.score() == null || !Double.isFinite(w.score())) {
+                    continue;
+                }
+                if (w.role() == WellRole.NEGATIVE_CONTROL) {
+                    negativeScores.add(w.score());
+                } else if (w.role() == WellRole.TREATMENT && w.compound() != null && !w.compound().isBlank()) {
+                    byCompound.computeIfAbsent(w.compound(), c -> new ArrayList<>())
+                        .add(new Well(plate.plateId(), plate.finalResult(), w));
+                }
+            }
+        }
+        final double baseline = RobustStatistics.mean(negativeScores.stream().mapToDouble(Double::doubleValue).toArray());
+
+        final List<Draft> drafts = new ArrayList<>();
+        for (final Map.Entry<String, List<Well>> c : byCompound.entrySet()) {
+            drafts.add(draft(c.getKey(), c.getValue(), baseline));
+        }
+        final double[] q = BenjaminiHochberg.qValues(drafts.stream().mapToDouble(d -> d.p).toArray());
+        for (int i = 0; i < drafts.size(); i++) {
+            drafts.get(i).q = q[i];
+        }
+        drafts.sort(Comparator.comparingDouble((Draft d) -> -d.score)
+            .thenComparingDouble(d -> d.p)
+            .thenComparing(d -> d.compound));
+        final List<CompoundScore> out = new ArrayList<>(drafts.size());
+        final String updatedAt = now.toString();
+        for (int i = 0; i < drafts.size(); i++) {
+            final Draft d = drafts.get(i);
+            out.add(new CompoundScore(CompoundScore.SCHEMA_VERSION, analysisId, experimentId, d.compound, i + 1,
+                d.score, d.p, d.q, d.q < params.fdr(), d.fit, d.maxEffect, d.nWells, d.doses, d.plates,
+                d.finalResult, updatedAt));
+        }
+        return out;
+    }
+
+    private static final class Draft {
+        String compound;
+        double score;
+        double p;
+        double q = Double.NaN;
+        DoseResponseFit fit;
+        Double maxEffect;
+        int nWells;
+        List<DosePoint> doses;
+        List<String> plates;
+        boolean finalResult;
+    }
+
+    /** The lower median: the middle value of an odd count, the lower of the two middle values of an even one. */
+    static double lowerMedian(final double[] values) {
+        final double[] v = java.util.Arrays.stream(values).filter(Double::isFinite).sorted().toArray();
+        return v.length == 0 ? Double.NaN : v[(v.length - 1) / 2];
+    }
+
+    private static Draft draft(final String compound, final List<Well> wells, final double baseline) {
+        final TreeMap<Double, List<WellScore>> byDose = new TreeMap<>();
+        for (final Well w : wells) {
+            final Double c = w.score().concentration();
+            byDose.computeIfAbsent(c == null ? Double.NaN : c, k -> new ArrayList<>()).add(w.score());
+        }
+        final List<DosePoint> doses = new ArrayList<>();
+        double best = Double.NEGATIVE_INFINITY;
+        double minDoseP = Double.NaN;
+        int dosesWithP = 0;
+        for (final Map.Entry<Double, List<WellScore>> d : byDose.entrySet()) {
+            final List<WellScore> ws = d.getValue();
+            final double meanScore = RobustStatistics.mean(ws.stream().mapToDouble(WellScore::score).toArray());
+            final double meanAxis = RobustStatistics.mean(ws.stream().filter(w -> w.controlAxisScore() != null)
+                .mapToDouble(WellScore::controlAxisScore).toArray());
+            doses.add(new DosePoint(d.getKey(), meanScore, meanAxis, ws.size()));
+            best = Math.max(best, lowerMedian(ws.stream().mapToDouble(WellScore::score).toArray()));
+            final double doseP = PValueCombination.maxP(ws.stream()
+                .mapToDouble(w -> w.pValue() == null ? Double.NaN : w.pValue()).toArray());
+            if (!Double.isNaN(doseP)) {
+                dosesWithP++;
+                minDoseP = Double.isNaN(minDoseP) ? doseP : Math.min(minDoseP, doseP);
+            }
+        }
+        final List<Double> logx = new ArrayList<>();
+        final List<Double> y = new ArrayList<>();
+        for (final Well w : wells) {
+            final Double c = w.score().concentration();
+            if (c != null && c > 0) {
+                logx.add(Math.log10(c));
+                y.add(w.score().score());
+            }
+        }
+        final FourParameterLogistic.Fit f = FourParameterLogistic.fit(
+            logx.stream().mapToDouble(Double::doubleValue).toArray(), y.stream().mapToDouble(Double::doubleValue).toArray());
+        final Draft d = new Draft();
+        d.compound = compound;
+        d.score = best;
+        d.p = dosesWithP == 0 ? Double.NaN : PValueCombination.bonferroni(minDoseP, dosesWithP);
+        if (f.ok()) {
+            d.fit = new DoseResponseFit(f.status(), f.ec50(), f.hill(), f.top(), f.bottom(), f.rSquared());
+            d.maxEffect = f.top() - f.bottom();
+        } else {
+            d.fit = DoseResponseFit.notFitted(f.status());
+            d.maxEffect = Double.isFinite(baseline) ? best - baseline : null;
+        }
+        d.nWells = wells.size();
+        d.doses = List.copyOf(doses);
+        d.plates = List.copyOf(new TreeSet<>(wells.stream().map(Well::plateId).toList()));
+        d.finalResult = wells.stream().allMatch(Well::finalResult);
+        return d;
+    }
+}
