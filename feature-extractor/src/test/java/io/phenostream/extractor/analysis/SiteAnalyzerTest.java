@@ -60,6 +60,23 @@ class SiteAnalyzerTest {
     }
 
     @Test
+    void splitsOverlappingNucleiOfUnequalSize() {
+        // Radii 6 and 9, centres 14 apart (0.93 x the summed radii; the synthetic plate clumps down to 0.8): after
+        // smoothing the neck is under 2 px below the smaller disc's distance peak (h = 2 merged them), and an
+        // ellipse of 36 x 20 px beside them must stay whole.
+        final SyntheticSite site = new SyntheticSite(128, 96).noise(0.01).disc(40, 48, 6, 0.6).disc(54, 48, 9, 0.6)
+            .ellipse(95, 48, 18, 10, 30, 0.6);
+        final SiteAnalysis analysis = analyzeNuclei(site);
+        assertEquals(3, analysis.cellCount());
+        final double[] areas = new double[3];
+        for (int cell = 0; cell < 3; cell++) {
+            areas[cell] = feature(analysis, cell, "nucleus_area");
+        }
+        java.util.Arrays.sort(areas);
+        assertEquals(Math.PI * 36, areas[0], 0.3 * Math.PI * 36);
+    }
+
+    @Test
     void dropsObjectsTouchingTheBorder() {
         final SyntheticSite site = grid(1, 2, 10).disc(4, 128, 12, 0.5).disc(128, 251, 12, 0.5);
         assertEquals(2, analyzeNuclei(site).cellCount());

@@ -1,16 +1,20 @@
 package io.phenostream.scorer.stats;
 
 import java.util.Arrays;
+import org.apache.commons.math3.distribution.TDistribution;
 
 /**
  * The null distribution of activity scores, from negative-control wells scored leave-one-out (each against
  * normalization statistics that exclude it, so the null is not biased low).
  * <p>
- * Two p-values: the <b>parametric</b> one used for scoring fits a normal to the null (sample mean and sd) and
- * takes the one-sided upper tail {@code 1 - Phi((s - mean) / sd)}. With the usual 16 to 32 negatives per plate an
- * empirical p-value cannot go below {@code 1/(n+1)}, which no FDR procedure over hundreds of compounds could
- * turn into a hit; the normal fit extrapolates into the tail (an approximation: RMS scores are right-skewed, so
- * it is somewhat anti-conservative far out, which is why hits are called on q-values of replicated compounds).
+ * Two p-values: the <b>parametric</b> one used for scoring fits a normal to the <i>logarithm</i> of the null
+ * scores (RMS distances are right-skewed, like a scaled chi; their log is close to symmetric) and takes the
+ * one-sided upper tail of the <i>predictive</i> distribution of a new well: Student's t with n-1 degrees of
+ * freedom, scale {@code sd * sqrt(1 + 1/n)}, which accounts for estimating mean and sd from only n negatives.
+ * With the usual 16 to 32 negatives per plate an empirical p-value cannot go below {@code 1/(n+1)}, which no FDR
+ * procedure over hundreds of compounds could turn into a hit; the fit extrapolates into the tail. A plain
+ * normal on the raw scores was measured to be anti-conservative: inactive compounds of the synthetic plate
+ * came out with q below 0.05.
  * The <b>empirical</b> p-value {@code (1 + #{null >= s}) / (1 + n)} (Phipson and Smyth 2010; copairs) is
  * exact under exchangeability and kept for plates with many controls.
  */
@@ -19,11 +23,18 @@ public final class NullDistribution {
     private final double[] scores;
     private final double mean;
     private final double sd;
+    private final double logMean;
+    private final double logSd;
+    private final int positive;
 
     private NullDistribution(final double[] scores) {
         this.scores = scores;
         this.mean = RobustStatistics.mean(scores);
         this.sd = RobustStatistics.sampleSd(scores);
+        final double[] logs = Arrays.stream(scores).filter(s -> s > 0).map(Math::log).toArray();
+        this.positive = logs.length;
+        this.logMean = RobustStatistics.mean(logs);
+        this.logSd = RobustStatistics.sampleSd(logs);
     }
 
     /** The null from the finite values of {@code scores}. */
@@ -58,17 +69,25 @@ public final class NullDistribution {
         return Arrays.copyOf(scores, scores.length);
     }
 
-    /** Whether a parametric p-value can be computed: at least 3 scores with a positive spread. */
+    /** Whether a parametric p-value can be computed: at least 3 positive scores with a positive spread. */
     public boolean usable() {
-        return scores.length >= 3 && sd > 0;
+        return positive >= 3 && logSd > 0;
     }
 
-    /** {@code 1 - Phi((score - mean) / sd)}, floored at {@link Normal#MIN_P}; NaN when not {@link #usable()}. */
+    /**
+     * {@code 1 - T_{n-1}((log(score) - mean_log) / (sd_log * sqrt(1 + 1/n)))}, floored at {@link Normal#MIN_P};
+     * 1 for a score of 0; NaN when not {@link #usable()}.
+     */
     public double parametricPValue(final double score) {
         if (!usable() || !Double.isFinite(score)) {
             return Double.NaN;
         }
-        return Math.max(Normal.upperTail((score - mean) / sd), Normal.MIN_P);
+        if (score <= 0) {
+            return 1.0;
+        }
+        final double t = (Math.log(score) - logMean) / (logSd * Math.sqrt(1.0 + 1.0 / positive));
+        final double p = new TDistribution(null, positive - 1).cumulativeProbability(-t);
+        return Math.max(p, Normal.MIN_P);
     }
 
     /** {@code (1 + #{null >= score}) / (1 + n)}; NaN for an empty null. */

@@ -125,7 +125,7 @@ class PlateScorerTest {
         assertEquals(6, actTop.size());
         for (final WellProfile w : actTop) {
             assertTrue(w.score() > maxNegative, w.well() + " " + w.score() + " <= " + maxNegative);
-            assertTrue(w.pValue() < 1e-6, w.well() + " p " + w.pValue());
+            assertTrue(w.pValue() < 1e-3, w.well() + " p " + w.pValue());
         }
         // dose-dependent: the mean score rises from the lowest to the highest dose
         final double low = mean(s.wells(), "ACT", 1e-9);

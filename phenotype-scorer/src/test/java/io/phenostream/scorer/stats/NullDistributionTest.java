@@ -19,12 +19,23 @@ class NullDistributionTest {
     }
 
     @Test
-    void parametricPValueIsTheNormalUpperTail() {
-        assertEquals(0.5, nullScores.parametricPValue(2.5), 1e-12);
-        assertEquals(0.05, nullScores.parametricPValue(2.5 + 1.6448536269514715 * Math.sqrt(5.0 / 3.0)), 1e-9);
-        assertEquals(0.0013498980316301035, nullScores.parametricPValue(2.5 + 3 * Math.sqrt(5.0 / 3.0)), 1e-12);
+    void parametricPValueIsTheLogScaleStudentPredictiveTail() {
+        // log {3,1,4,2} = {1.0986, 0, 1.3863, 0.6931}: mean log(24)/4, sample sd by hand below
+        final double logMean = Math.log(24) / 4;
+        final double[] logs = {Math.log(3), 0, Math.log(4), Math.log(2)};
+        double ss = 0;
+        for (final double l : logs) {
+            ss += (l - logMean) * (l - logMean);
+        }
+        final double scale = Math.sqrt(ss / 3) * Math.sqrt(1 + 1.0 / 4);
+        assertEquals(0.5, nullScores.parametricPValue(Math.exp(logMean)), 1e-12);
+        // t(3) upper 5% point 2.353363434801823 (tables)
+        assertEquals(0.05, nullScores.parametricPValue(Math.exp(logMean + 2.353363434801823 * scale)), 1e-9);
+        // t(3) upper 0.5% point 5.840909309733355
+        assertEquals(0.005, nullScores.parametricPValue(Math.exp(logMean + 5.840909309733355 * scale)), 1e-9);
+        assertEquals(1.0, nullScores.parametricPValue(0), 0.0);
         // far beyond what 4 (or 16) negatives could give empirically
-        assertTrue(nullScores.parametricPValue(20) < 1e-30);
+        assertTrue(nullScores.parametricPValue(1000) < 0.002);
     }
 
     @Test
