@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -21,6 +22,8 @@ public final class Json {
         .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
         .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
         .serializationInclusion(JsonInclude.Include.ALWAYS)
+        .addModule(new JavaTimeModule())
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .build();
 
     private Json() {
