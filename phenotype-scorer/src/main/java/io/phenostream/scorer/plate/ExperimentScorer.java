@@ -118,12 +118,6 @@ public final class ExperimentScorer {
         boolean finalResult;
     }
 
-    /** The lower median: the middle value of an odd count, the lower of the two middle values of an even one. */
-    static double lowerMedian(final double[] values) {
-        final double[] v = java.util.Arrays.stream(values).filter(Double::isFinite).sorted().toArray();
-        return v.length == 0 ? Double.NaN : v[(v.length - 1) / 2];
-    }
-
     private static Draft draft(final String compound, final List<Well> wells, final double baseline) {
         final TreeMap<Double, List<WellScore>> byDose = new TreeMap<>();
         for (final Well w : wells) {
@@ -136,11 +130,12 @@ public final class ExperimentScorer {
         int dosesWithP = 0;
         for (final Map.Entry<Double, List<WellScore>> d : byDose.entrySet()) {
             final List<WellScore> ws = d.getValue();
-            final double meanScore = RobustStatistics.mean(ws.stream().mapToDouble(WellScore::score).toArray());
+            final double[] scores = ws.stream().mapToDouble(WellScore::score).toArray();
+            final double meanScore = RobustStatistics.mean(scores);
             final double meanAxis = RobustStatistics.mean(ws.stream().filter(w -> w.controlAxisScore() != null)
                 .mapToDouble(WellScore::controlAxisScore).toArray());
             doses.add(new DosePoint(d.getKey(), meanScore, meanAxis, ws.size()));
-            best = Math.max(best, lowerMedian(ws.stream().mapToDouble(WellScore::score).toArray()));
+            best = Math.max(best, RobustStatistics.lowerMedian(scores));
             final double doseP = PValueCombination.maxP(ws.stream()
                 .mapToDouble(w -> w.pValue() == null ? Double.NaN : w.pValue()).toArray());
             if (!Double.isNaN(doseP)) {

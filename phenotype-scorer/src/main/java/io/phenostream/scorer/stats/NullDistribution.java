@@ -26,6 +26,8 @@ public final class NullDistribution {
     private final double logMean;
     private final double logSd;
     private final int positive;
+    /** Predictive distribution of a new well's standardized log score; null when not {@link #usable()}. */
+    private final TDistribution predictive;
 
     private NullDistribution(final double[] scores) {
         this.scores = scores;
@@ -35,6 +37,7 @@ public final class NullDistribution {
         this.positive = logs.length;
         this.logMean = RobustStatistics.mean(logs);
         this.logSd = RobustStatistics.sampleSd(logs);
+        this.predictive = usable() ? new TDistribution(null, positive - 1) : null;
     }
 
     /** The null from the finite values of {@code scores}. */
@@ -86,7 +89,7 @@ public final class NullDistribution {
             return 1.0;
         }
         final double t = (Math.log(score) - logMean) / (logSd * Math.sqrt(1.0 + 1.0 / positive));
-        final double p = new TDistribution(null, positive - 1).cumulativeProbability(-t);
+        final double p = predictive.cumulativeProbability(-t);
         return Math.max(p, Normal.MIN_P);
     }
 

@@ -28,6 +28,19 @@ public final class RobustStatistics {
         return v.length % 2 == 1 ? v[mid] : (v[mid - 1] + v[mid]) / 2.0;
     }
 
+    /**
+     * Lower median of the finite values: the middle one of an odd count, the lower of the two middle ones of an
+     * even count (so of two replicates, the smaller); NaN when there are none.
+     */
+    public static double lowerMedian(final double[] values) {
+        final double[] v = finite(values);
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        Arrays.sort(v);
+        return v[(v.length - 1) / 2];
+    }
+
     /** Unscaled median absolute deviation from the median: {@code median(|x - median(x)|)}. */
     public static double mad(final double[] values) {
         final double[] v = finite(values);

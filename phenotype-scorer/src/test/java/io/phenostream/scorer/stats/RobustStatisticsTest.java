@@ -9,6 +9,14 @@ import org.junit.jupiter.api.Test;
 class RobustStatisticsTest {
 
     @Test
+    void lowerMedianTakesTheSmallerMiddleValue() {
+        assertEquals(2.0, RobustStatistics.lowerMedian(new double[] {4, 2}), 0.0);
+        assertEquals(3.0, RobustStatistics.lowerMedian(new double[] {5, 1, 3}), 0.0);
+        assertEquals(2.0, RobustStatistics.lowerMedian(new double[] {4, Double.NaN, 1, 2, 9}), 0.0);
+        assertTrue(Double.isNaN(RobustStatistics.lowerMedian(new double[] {Double.NaN})));
+    }
+
+    @Test
     void medianAndMadOfAnOddVectorByHand() {
         // {1,2,3,4,100}: median 3, |x - 3| = {2,1,0,1,97} -> MAD 1; the outlier moves neither.
         final double[] x = {4, 1, 100, 3, 2};
