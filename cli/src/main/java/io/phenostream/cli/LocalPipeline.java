@@ -2,7 +2,6 @@ package io.phenostream.cli;
 
 import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.config.PhenoConfig;
-import io.phenostream.common.kafka.KafkaClientConfigs;
 import io.phenostream.common.s3.ObjectStore;
 import io.phenostream.common.s3.S3ClientFactory;
 import io.phenostream.extractor.FeatureExtractorService;
@@ -10,6 +9,7 @@ import io.phenostream.infra.LocalInfrastructure;
 import io.phenostream.ingest.IngestRequest;
 import io.phenostream.ingest.IngestResult;
 import io.phenostream.ingest.PlateIngestor;
+import io.phenostream.ingest.RunPublisher;
 import io.phenostream.scorer.PhenotypeScorerService;
 import io.phenostream.sink.ResultsDatabase;
 import io.phenostream.sink.ResultsSinkService;
@@ -63,7 +63,7 @@ public final class LocalPipeline implements AutoCloseable {
             resources.push(extractor);
             this.objects = new ObjectStore(S3ClientFactory.create(config), config.require(ConfigKey.S3_BUCKET));
             resources.push(objects);
-            this.ingestProducer = new KafkaProducer<>(KafkaClientConfigs.producer(config, "image-ingest"));
+            this.ingestProducer = new KafkaProducer<>(RunPublisher.producerConfig(config));
             resources.push(ingestProducer);
         } catch (final RuntimeException e) {
             close();

@@ -15,10 +15,11 @@ import java.util.stream.Stream;
 
 /**
  * The images of one plate run found in a folder, grouped by site. Files that match no naming scheme are
- * listed (not silently ignored) so the caller can report them.
+ * listed (not silently ignored) so the caller can report them; duplicates, sites missing a channel and
+ * symbolic links are collected as {@code problems}, each naming its file, so one run reports them all.
  */
 public record PlateFolder(Path dir, NamingScheme scheme, Map<SiteId, Map<String, Path>> sites, List<String> channelTokens,
-                          List<Path> unmatched) {
+                          List<Path> unmatched, List<String> problems) {
 
     /** A site of a well; ordered by well then site. */
     public record SiteId(WellId well, int site) implements Comparable<SiteId> {
@@ -38,15 +39,24 @@ public record PlateFolder(Path dir, NamingScheme scheme, Map<SiteId, Map<String,
         if (!Files.isDirectory(dir)) {
             throw new IllegalArgumentException("Plate folder " + dir + " does not exist or is not a directory");
         }
-        final List<Path> images;
+        final List<String> problems = new ArrayList<>();
+        final List<Path> images = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
-            images = files.filter(Files::isRegularFile).filter(PlateFolder::isImage)
-                .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList();
+            for (final Path p : files.filter(PlateFolder::isImage)
+                .sorted(Comparator.comparing(p -> p.getFileName().toString())).toList()) {
+                if (Files.isSymbolicLink(p)) {
+                    // A link may point anywhere (outside the folder, at another plate): images must be files here.
+                    problems.add(p.getFileName() + ": symbolic link refused; copy the image into " + dir);
+                } else if (Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    images.add(p);
+                }
+            }
         } catch (final IOException e) {
             throw new IllegalArgumentException("Cannot list plate folder " + dir + ": " + e.getMessage(), e);
         }
         if (images.isEmpty()) {
-            throw new IllegalArgumentException("No .tif/.tiff/.png images in " + dir);
+            throw new IllegalArgumentException("No .tif/.tiff/.png images in " + dir
+                + (problems.isEmpty() ? "" : ": " + problems));
         }
         final List<String> names = images.stream().map(p -> p.getFileName().toString()).toList();
         final NamingScheme used = scheme != null ? scheme : NamingScheme.detect(names).orElseThrow(() ->
@@ -67,19 +77,20 @@ public record PlateFolder(Path dir, NamingScheme scheme, Map<SiteId, Map<String,
             final Path previous = sites.computeIfAbsent(new SiteId(loc.well(), loc.site()), k -> new TreeMap<>())
                 .put(loc.channel(), image);
             if (previous != null) {
-                throw new IllegalArgumentException("Two images for well " + loc.well() + " site " + loc.site()
-                    + " channel " + loc.channel() + ": " + previous.getFileName() + " and " + image.getFileName());
+                problems.add(image.getFileName() + ": second image for well " + loc.well() + " site " + loc.site()
+                    + " channel " + loc.channel() + " (first: " + previous.getFileName() + ")");
             }
         }
         for (final var e : sites.entrySet()) {
             if (!e.getValue().keySet().equals(tokens)) {
                 final Set<String> missing = new TreeSet<>(tokens);
                 missing.removeAll(e.getValue().keySet());
-                throw new IllegalArgumentException("Well " + e.getKey().well() + " site " + e.getKey().site()
-                    + " in " + dir + " lacks channel(s) " + missing + " (has " + e.getValue().keySet() + ")");
+                problems.add(e.getValue().values().iterator().next().getFileName() + ": well " + e.getKey().well()
+                    + " site " + e.getKey().site() + " lacks channel(s) " + missing + " (has " + e.getValue().keySet()
+                    + ")");
             }
         }
-        return new PlateFolder(dir, used, sites, new ArrayList<>(tokens), unmatched);
+        return new PlateFolder(dir, used, sites, new ArrayList<>(tokens), unmatched, List.copyOf(problems));
     }
 
     public int sitesPerWell() {

@@ -33,11 +33,16 @@ class PlateFolderTest {
     }
 
     @Test
-    void missingChannelIsNamed(@TempDir final Path dir) throws Exception {
-        touch(dir, "P_A01f00d0.tif", "P_A01f00d1.tif", "P_B02f00d0.tif");
-        final IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> PlateFolder.scan(dir, null));
-        assertTrue(e.getMessage().contains("Well B02 site 0") && e.getMessage().contains("lacks channel(s) [1]"),
-            e.getMessage());
+    void missingChannelsDuplicatesAndSymlinksAreAllNamed(@TempDir final Path dir) throws Exception {
+        touch(dir, "P_A01f00d0.tif", "P_A01f00d1.tif", "P_B02f00d0.tif", "P_C03f00d0.tif", "P_C03f00d1.tif",
+            "P_C03f00d1.TIF");
+        Files.createSymbolicLink(dir.resolve("P_D04f00d0.tif"), dir.resolve("P_A01f00d0.tif"));
+        final PlateFolder folder = PlateFolder.scan(dir, null);
+        assertEquals(List.of(
+            "P_D04f00d0.tif: symbolic link refused; copy the image into " + dir,
+            "P_C03f00d1.tif: second image for well C03 site 0 channel 1 (first: P_C03f00d1.TIF)",
+            "P_B02f00d0.tif: well B02 site 0 lacks channel(s) [1] (has [0])"), folder.problems());
+        assertEquals(3, folder.sites().size(), "the symlinked well is not a site");
     }
 
     @Test

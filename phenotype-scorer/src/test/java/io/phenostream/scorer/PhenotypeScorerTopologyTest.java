@@ -92,7 +92,7 @@ class PhenotypeScorerTopologyTest {
             map.add(new PlateMapEntry(WellId.of(i % 8, 5 + i / 8), "INERT", doses[i / 2], "uM", WellRole.TREATMENT, Map.of()));
         }
         return new PlateRun(1, "E1", plateId, "r1", PlateLayout.WELLS_96, List.of("DNA", "GFP"), "DNA", null, 1,
-            map.size(), map, "test", "2026-11-26T00:00:00Z");
+            map.size(), map, "test", "2026-11-26T00:00:00Z", false);
     }
 
     /** Site features: noise around a baseline; positives and ACTIVE (dose-dependent, EC50 1 uM) shift the ratio. */

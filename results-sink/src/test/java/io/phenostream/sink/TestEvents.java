@@ -25,7 +25,7 @@ final class TestEvents {
         return new PlateRun(1, exp, plate, run, PlateLayout.WELLS_96, List.of("DNA", "Actin"), "DNA", "Actin", 2, 192,
             List.of(new PlateMapEntry(WellId.parse("A01"), "DMSO", null, null, WellRole.NEGATIVE_CONTROL, Map.of()),
                 new PlateMapEntry(WellId.parse("A02"), "cpd-1", 10.0, "uM", WellRole.TREATMENT, Map.of("batch", "7"))),
-            "cli:/data/" + plate, "2024-05-01T10:00:00Z");
+            "cli:/data/" + plate, "2024-05-01T10:00:00Z", false);
     }
 
     static SiteFeatures site(final String analysis, final String exp, final String plate, final String well,

@@ -22,7 +22,21 @@ public enum ConfigKey {
     EXTRACTOR_THREADS("phenostream.extractor.threads", "0", "image analysis threads; 0 = number of cores"),
     SCORER_APPLICATION_ID("phenostream.scorer.application-id", "phenostream-scorer", "Kafka Streams application.id"),
     SCORER_STATE_DIR("phenostream.scorer.state-dir", null, "Kafka Streams state directory; unset = under the data dir"),
-    SCORER_PUNCTUATE_MS("phenostream.scorer.punctuate-ms", "1000", "how often partial plate results are recomputed");
+    SCORER_PUNCTUATE_MS("phenostream.scorer.punctuate-ms", "1000", "how often partial plate results are recomputed"),
+    INGEST_UPLOAD_THREADS("phenostream.ingest.upload-threads", "4", "parallel image uploads per ingest"),
+    INGEST_MULTIPART_THRESHOLD("phenostream.ingest.multipart-threshold", "16777216",
+        "images at least this many bytes are uploaded in parts"),
+    INGEST_PART_SIZE("phenostream.ingest.part-size", "8388608", "multipart part size in bytes (S3 minimum 5 MiB)"),
+    INGEST_RETRIES("phenostream.ingest.retries", "5", "attempts per S3 operation before an ingest fails"),
+    INGEST_RETRY_BACKOFF_MS("phenostream.ingest.retry-backoff-ms", "250", "first retry delay; doubles per attempt"),
+    INGEST_PUBLISH_TIMEOUT_MS("phenostream.ingest.publish-timeout-ms", "60000",
+        "how long the producer retries a record before the ingest fails"),
+    INGEST_HTTP_PORT("phenostream.ingest.http.port", "8081", "port of the ingest HTTP API"),
+    INGEST_HTTP_TOKEN("phenostream.ingest.http.token", null, "bearer token the ingest HTTP API requires (never logged)"),
+    INGEST_WATCH_MARKER("phenostream.ingest.watch.marker", "COMPLETE",
+        "file whose appearance marks a watched plate folder as complete"),
+    INGEST_WATCH_STABLE_SECONDS("phenostream.ingest.watch.stable-seconds", "300",
+        "a watched folder without marker is ingested once its file set is unchanged this long; 0 = marker only");
 
     private final String key;
     private final String defaultValue;
@@ -51,6 +65,6 @@ public enum ConfigKey {
     }
 
     public boolean isSecret() {
-        return this == S3_SECRET_KEY || this == DB_PASSWORD;
+        return this == S3_SECRET_KEY || this == DB_PASSWORD || this == INGEST_HTTP_TOKEN;
     }
 }

@@ -36,7 +36,7 @@ class EventSerdeTest {
             List.of("DNA", "GFP"), "DNA", null, 2, 700,
             List.of(new PlateMapEntry(A01, "DMSO", null, "uM", WellRole.NEGATIVE_CONTROL, Map.of("batch", "7")),
                 new PlateMapEntry(WellId.parse("B02"), "CPD-1", 0.123, "uM", WellRole.TREATMENT, Map.of())),
-            "/data/p1", "2026-11-26T10:00:00Z"));
+            "/data/p1", "2026-11-26T10:00:00Z", true));
     }
 
     @Test

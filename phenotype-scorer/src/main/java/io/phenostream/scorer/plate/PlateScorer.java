@@ -50,7 +50,7 @@ import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
  *       own score comes from an axis fitted without it. Z'-factor and SSMD ({@link AssayQuality}) on those
  *       cross-fitted scores; null without 2 wells in each group.</li>
  *   <li><b>Cytotoxic</b>: {@code cellCount < cytotoxicCellFraction * median(cellCount of negatives)}.</li>
- *   <li><b>QC</b>: FINAL once {@code sitesSeen >= expectedSites}; flags listed in {@link #FLAGS}. The edge-effect
+ *   <li><b>QC</b>: FINAL once the run is closed and {@code sitesSeen >= expectedSites}; flags listed in {@link #FLAGS}. The edge-effect
  *       check compares edge and interior negative controls (activity score and cell count) with a two-sided
  *       Mann-Whitney U test, flagging at p &lt; 0.01 when each side has at least 3 wells.</li>
  * </ol>
@@ -224,7 +224,7 @@ public final class PlateScorer {
                 && cellCount[i] < params.cytotoxicCellFraction() * negativeCells;
         }
 
-        final boolean isFinal = selection.seen.size() >= run.expectedSites();
+        final boolean isFinal = !run.open() && selection.seen.size() >= run.expectedSites();
         final List<String> flags = new ArrayList<>();
         if (Double.isFinite(zPrime) && zPrime < Z_PRIME_THRESHOLD) {
             flags.add(LOW_Z_PRIME);

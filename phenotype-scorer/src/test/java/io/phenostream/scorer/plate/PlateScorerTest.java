@@ -43,7 +43,7 @@ class PlateScorerTest {
             new PlateMapEntry(WellId.parse("A03"), "DMSO", null, "", WellRole.NEGATIVE_CONTROL, null),
             new PlateMapEntry(WellId.parse("B01"), "CPD", 1e-6, "M", WellRole.TREATMENT, null),
             new PlateMapEntry(WellId.parse("B02"), "", null, "", WellRole.EMPTY, null));
-        return new PlateRun(1, "e", "p", "r", PlateLayout.WELLS_96, List.of("dna"), "dna", null, 1, 5, map, "t", "t");
+        return new PlateRun(1, "e", "p", "r", PlateLayout.WELLS_96, List.of("dna"), "dna", null, 1, 5, map, "t", "t", false);
     }
 
     private static SiteFeatures tinySite(final String well, final Map<String, Double> features) {

@@ -57,7 +57,7 @@ final class SyntheticPlate {
             }
         }
         run = new PlateRun(PlateRun.SCHEMA_VERSION, EXPERIMENT, plateId, "r1", PlateLayout.WELLS_96, List.of("dna"),
-            "dna", null, SITES_PER_WELL, map.size() * SITES_PER_WELL, map, "test", "2024-01-01T00:00:00Z");
+            "dna", null, SITES_PER_WELL, map.size() * SITES_PER_WELL, map, "test", "2024-01-01T00:00:00Z", false);
         for (final PlateMapEntry e : map) {
             final double[] shift = new double[FEATURES];
             if (e.role() == WellRole.POSITIVE_CONTROL) {
