@@ -125,7 +125,21 @@ public final class RunSession {
                 Instant.now().toString());
         }
         // Publishing outside the lock lets the other upload threads go on adding channels meanwhile.
-        final boolean sent = publisher.publishSite(set);
+        final boolean sent;
+        try {
+            sent = publisher.publishSite(set);
+        } catch (final RuntimeException e) {
+            synchronized (this) {
+                // not published: the site waits for a retry of any of its channels
+                complete.remove(new PlateFolder.SiteId(well, site));
+                final Map<String, Channel> channels = new TreeMap<>();
+                for (final ImageRef r : set.images()) {
+                    channels.put(r.channel(), new Channel(r, header));
+                }
+                pending.put(new PlateFolder.SiteId(well, site), channels);
+            }
+            throw e;
+        }
         synchronized (this) {
             if (sent) {
                 published++;
@@ -153,8 +167,9 @@ public final class RunSession {
                 + complete.size() + " are already published");
         }
         if (run.open()) {
-            run = run.closedWith(sites, Instant.now().toString());
-            publisher.publishRun(run);
+            final PlateRun closedRun = run.closedWith(sites, Instant.now().toString());
+            publisher.publishRun(closedRun);
+            run = closedRun;
         }
         closed = true;
         return run;

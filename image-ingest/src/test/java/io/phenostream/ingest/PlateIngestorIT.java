@@ -97,7 +97,10 @@ class PlateIngestorIT {
     }
 
     private static Path synthPlate(final String plateId, final long seed) {
-        final Path dir = tmp.resolve(plateId);
+        return synthPlate(tmp.resolve(plateId), plateId, seed);
+    }
+
+    private static Path synthPlate(final Path dir, final String plateId, final long seed) {
         new SyntheticPlateGenerator(2).generate(SynthOptions.defaults().withSitesPerWell(1).withImageSize(64)
             .withSeed(seed).withPlateId(plateId).withExperimentId("E-SYN"), dir);
         return dir;
@@ -355,5 +358,44 @@ class PlateIngestorIT {
         }
         assertEquals(0.0, registry.find("phenostream.ingest.files").counters().stream().mapToDouble(c -> c.count())
             .sum(), "no image stored before Kafka answered");
+    }
+
+    @Test
+    void watchedFolderIngestsMarkedAndStablePlatesAndReportsFailures() throws Exception {
+        final Path root = Files.createDirectories(tmp.resolve("watched"));
+        final Path marked = synthPlate(root.resolve("W-MARKED"), "W-MARKED", 7);
+        final Path quiet = synthPlate(root.resolve("W-QUIET"), "W-QUIET", 8);
+        final Path broken = synthPlate(root.resolve("W-BROKEN"), "W-BROKEN", 9);
+        Files.writeString(broken.resolve("W-BROKEN_A01f00d0.tif"), "truncated by a network hiccup");
+        Files.writeString(marked.resolve("COMPLETE"), "");
+        Files.writeString(broken.resolve("COMPLETE"), "");
+        final PlateFolderWatcher watcher = new PlateFolderWatcher(root, "COMPLETE", 60,
+            folder -> request(folder, "E-WATCH", folder.getFileName().toString(), null),
+            ingestor(new SimpleMeterRegistry()));
+
+        final long t0 = 1_000_000L;
+        final List<PlateFolderWatcher.Outcome> first = watcher.poll(t0);
+        assertEquals(List.of(broken, marked), first.stream().map(PlateFolderWatcher.Outcome::folder).toList());
+        assertFalse(first.get(0).ok());
+        assertTrue(Files.readString(broken.resolve(PlateFolderWatcher.FAILED))
+            .contains("W-BROKEN_A01f00d0.tif: neither TIFF nor PNG"));
+        assertEquals(96, first.get(1).result().sitesPublished());
+        assertTrue(Files.readString(marked.resolve(PlateFolderWatcher.INGESTED)).startsWith("run E-WATCH/W-MARKED/run-"));
+
+        assertEquals(List.of(), watcher.poll(t0 + 59_000), "unmarked and not yet stable; failed and unchanged");
+        final List<PlateFolderWatcher.Outcome> stable = watcher.poll(t0 + 60_000);
+        assertEquals(List.of(quiet), stable.stream().map(PlateFolderWatcher.Outcome::folder).toList());
+        assertEquals(96, stable.get(0).result().sitesPublished());
+
+        // the operator replaces the bad file: the folder changed, so it is tried again
+        Files.copy(quiet.resolve("W-QUIET_A01f00d0.tif"), broken.resolve("W-BROKEN_A01f00d0.tif"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        final List<PlateFolderWatcher.Outcome> fixed = watcher.poll(t0 + 61_000);
+        assertEquals(1, fixed.size());
+        assertTrue(fixed.get(0).ok(), fixed.get(0).error());
+        assertFalse(Files.exists(broken.resolve(PlateFolderWatcher.FAILED)));
+        assertEquals(List.of(), watcher.poll(t0 + 200_000), "ingested folders are not ingested again");
+        assertEquals(1, records(Topics.IMAGE_SETS, "E-WATCH/W-BROKEN/").stream()
+            .filter(r -> r.key().contains("/A01/")).count(), "the fixed site is published once");
     }
 }

@@ -1,0 +1,26 @@
+package io.phenostream.ingest.http;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.phenostream.common.config.ConfigKey;
+import io.phenostream.common.config.PhenoConfig;
+import io.phenostream.common.s3.ObjectStore;
+import io.phenostream.common.s3.S3ClientFactory;
+import io.phenostream.ingest.PlateIngestor;
+import org.junit.jupiter.api.Test;
+
+class IngestHttpServerTest {
+
+    @Test
+    void refusesToStartWithoutAToken() {
+        final PhenoConfig config = PhenoConfig.defaults().with(ConfigKey.S3_ENDPOINT, "http://127.0.0.1:1");
+        try (ObjectStore store = new ObjectStore(S3ClientFactory.create(config), "unused")) {
+            final PlateIngestor ingestor = new PlateIngestor(store, null, config, new SimpleMeterRegistry());
+            final IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> IngestHttpServer.start(ingestor, store, config, 0));
+            assertTrue(e.getMessage().contains("PHENOSTREAM_INGEST_HTTP_TOKEN"), e.getMessage());
+        }
+    }
+}
