@@ -72,12 +72,9 @@ final class DemoCommand implements Callable<Integer> {
             System.err.printf("demo: ingested %d sites (%d images, naming scheme %s); analysing...%n",
                 ingested.sites(), ingested.images(), ingested.scheme());
             final String experiment = ingested.run().experimentId();
-            pipeline.awaitFinal(experiment, ingested.analysisId(), Duration.ofSeconds(timeoutSeconds), () -> { });
+            pipeline.awaitFinal(ingested, Duration.ofSeconds(timeoutSeconds), () -> { });
 
-            System.out.printf("%nPlate QC (analysis %s)%n", ingested.analysisId());
-            ResultTables.printPlateQc(System.out, pipeline.store().plateQc(experiment, ingested.analysisId()));
-            System.out.printf("%nRanked compound hit list, experiment %s%n", experiment);
-            ResultTables.printHits(System.out, pipeline.store().hitList(experiment, ingested.analysisId(), null, 10_000, 0),
+            ResultTables.printExperiment(System.out, pipeline.store(), experiment, ingested.analysisId(),
                 analysis.scoring().fdr());
             if (out != null) {
                 new ResultFiles(pipeline.store()).write(out, experiment, ingested.analysisId());

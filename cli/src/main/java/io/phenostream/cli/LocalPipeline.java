@@ -37,6 +37,7 @@ public final class LocalPipeline implements AutoCloseable {
     private final ResultsStore store;
     private final ObjectStore objects;
     private final Producer<String, byte[]> ingestProducer;
+    private final PlateIngestor ingestor;
     private final FeatureExtractorService extractor;
     private final PhenotypeScorerService scorer;
     private final ResultsSinkService sink;
@@ -65,6 +66,7 @@ public final class LocalPipeline implements AutoCloseable {
             resources.push(objects);
             this.ingestProducer = new KafkaProducer<>(RunPublisher.producerConfig(config));
             resources.push(ingestProducer);
+            this.ingestor = new PlateIngestor(objects, ingestProducer, config);
         } catch (final RuntimeException e) {
             close();
             throw e;
@@ -84,7 +86,47 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     public IngestResult ingest(final IngestRequest request, final PlateIngestor.Progress progress) {
-        return new PlateIngestor(objects, ingestProducer, config).ingest(request, progress);
+        return ingestor.ingest(request, progress);
+    }
+
+    public PlateIngestor ingestor() {
+        return ingestor;
+    }
+
+    public ObjectStore objects() {
+        return objects;
+    }
+
+    /**
+     * Waits until the ingested run's plate QC is final for its analysis and the experiment's compound scores are
+     * final, so result files include this plate (an experiment may hold plates pushed earlier).
+     */
+    public void awaitFinal(final IngestResult ingested, final Duration timeout, final Runnable onTick)
+        throws TimeoutException, InterruptedException {
+        final String experiment = ingested.run().experimentId();
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (!runIsFinal(ingested)) {
+            checkAlive(deadline, "Run " + ingested.run().runKey() + " (analysis " + ingested.analysisId() + ")", timeout);
+            onTick.run();
+            Thread.sleep(500);
+        }
+        awaitFinal(experiment, ingested.analysisId(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())),
+            onTick);
+    }
+
+    private boolean runIsFinal(final IngestResult ingested) {
+        return store.plateQc(ingested.run().experimentId(), ingested.analysisId()).stream().anyMatch(q ->
+            q.plateId().equals(ingested.run().plateId()) && q.runId().equals(ingested.run().runId())
+                && "FINAL".equals(q.status()));
+    }
+
+    private void checkAlive(final long deadline, final String what, final Duration timeout) throws TimeoutException {
+        if (!extractor.isRunning()) {
+            throw new IllegalStateException("The feature extractor stopped; see the log above");
+        }
+        if (System.nanoTime() > deadline) {
+            throw new TimeoutException(what + " not final after " + timeout.toSeconds() + " s");
+        }
     }
 
     /** Waits until every plate of the experiment is final for the analysis and its compound scores are stored. */
@@ -92,13 +134,7 @@ public final class LocalPipeline implements AutoCloseable {
                            final Runnable onTick) throws TimeoutException, InterruptedException {
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (!store.isExperimentFinal(experimentId, analysisId)) {
-            if (!extractor.isRunning()) {
-                throw new IllegalStateException("The feature extractor stopped; see the log above");
-            }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("Results of experiment " + experimentId + " (analysis " + analysisId
-                    + ") not final after " + timeout.toSeconds() + " s");
-            }
+            checkAlive(deadline, "Results of experiment " + experimentId + " (analysis " + analysisId + ")", timeout);
             onTick.run();
             Thread.sleep(500);
         }

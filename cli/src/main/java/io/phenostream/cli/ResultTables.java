@@ -33,6 +33,15 @@ final class ResultTables {
         }
     }
 
+    /** Plate QC and the ranked hit list of an experiment, as {@code demo} and {@code run} print them. */
+    static void printExperiment(final PrintStream out, final ResultsStore store, final String experiment,
+                                final String analysisId, final double fdr) {
+        out.printf("%nPlate QC (analysis %s)%n", analysisId);
+        printPlateQc(out, store.plateQc(experiment, analysisId));
+        out.printf("%nRanked compound hit list, experiment %s%n", experiment);
+        printHits(out, store.hitList(experiment, analysisId, null, 10_000, 0), fdr);
+    }
+
     static String num(final Double v) {
         return v == null || v.isNaN() ? "-" : String.format(Locale.ROOT, "%.3g", v);
     }
