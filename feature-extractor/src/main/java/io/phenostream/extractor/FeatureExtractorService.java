@@ -1,5 +1,7 @@
 package io.phenostream.extractor;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.common.events.DeadLetter;
@@ -12,22 +14,25 @@ import io.phenostream.common.kafka.KafkaClientConfigs;
 import io.phenostream.common.kafka.Topics;
 import io.phenostream.common.s3.ObjectStore;
 import io.phenostream.common.s3.S3ClientFactory;
+import io.phenostream.extractor.analysis.SiteAnalysis;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.concurrent.ExecutionException;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -39,12 +44,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A feature-extractor worker: a member of the {@value #GROUP_ID} consumer group on {@code image-sets}. Each
- * poll's sites are analysed on a thread pool, their {@code site-features} are produced and flushed, and only
- * then are the offsets committed: a crash re-does a batch but never loses a site, and a re-delivered site
- * produces the same key, which the scorer replaces rather than double counts. A site that cannot be decoded
- * or analysed goes to {@code dead-letters} with the reason, and a FAILED site-features record lets its plate
- * complete.
+ * A feature-extractor worker: a member of the {@value #GROUP_ID} consumer group on {@code image-sets}, built as
+ * a pipeline rather than a loop. The poll thread hands each site to a chain of stages: fetch from S3 on I/O
+ * threads, decode/segment/measure on a CPU pool (one thread per core), embedding (batched across sites, when
+ * the analysis names a model), the per-cell table to S3 on I/O threads, then the site-features record. Sites
+ * flow through independently, so a slow site does not stall the others.
+ *
+ * <p>Backpressure: at most {@code max.in.flight} sites are between poll and commit; above that the consumer
+ * pauses its partitions (still polling, so it stays in the group). Offsets are committed per partition only up
+ * to the first site whose outputs are not yet acknowledged ({@link OffsetTracker}): a crash re-does work but
+ * never loses a site, and a re-done site produces the same keys, which downstream stages replace rather than
+ * double count. A site that cannot be fetched, decoded or analysed goes to {@code dead-letters} with the reason,
+ * and a FAILED site-features record lets its plate complete; the worker keeps going.
  */
 public final class FeatureExtractorService implements AutoCloseable {
 
@@ -57,34 +68,52 @@ public final class FeatureExtractorService implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final ObjectStore store;
     private final SiteProcessor processor;
-    private final ExecutorService pool;
+    private final CellDataSink cellData;
+    private final ExecutorService io;
+    private final ExecutorService cpu;
+    private final OffsetTracker offsets = new OffsetTracker();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final ExtractorMetrics metrics;
+    private final int maxInFlight;
+    private final long commitIntervalNanos;
     private final AtomicBoolean running = new AtomicBoolean(true);
-    private final AtomicLong sitesProcessed = new AtomicLong();
-    private final AtomicLong sitesFailed = new AtomicLong();
+    private volatile boolean killed;
     private final JsonSerde<ImageSet> imageSets = EventSerdes.imageSet();
     private final JsonSerde<SiteFeatures> siteFeatures = EventSerdes.siteFeatures();
     private final JsonSerde<DeadLetter> deadLetters = EventSerdes.deadLetter();
+    private volatile Throwable fatal;
+    private Thread thread;
 
     public FeatureExtractorService(final PhenoConfig config, final String clientId) {
+        this(config, clientId, Metrics.globalRegistry, CellDataSink.NONE);
+    }
+
+    public FeatureExtractorService(final PhenoConfig config, final String clientId, final MeterRegistry registry,
+                                   final CellDataSink cellData) {
         this.config = config;
         final int threads = config.getInt(ConfigKey.EXTRACTOR_THREADS) > 0
             ? config.getInt(ConfigKey.EXTRACTOR_THREADS) : Runtime.getRuntime().availableProcessors();
-        final Properties consumerProps = KafkaClientConfigs.consumer(config, GROUP_ID, clientId);
-        // A poll is one unit of work: enough sites to keep every thread busy, few enough to finish well within
-        // max.poll.interval.ms on a slow machine.
-        consumerProps.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Math.max(4, threads * 4));
-        this.consumer = new KafkaConsumer<>(consumerProps);
+        // Enough sites in flight to keep every stage busy while S3 and Kafka answer; few enough to bound memory.
+        this.maxInFlight = threads * 4;
+        this.commitIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getInt(ConfigKey.EXTRACTOR_COMMIT_INTERVAL_MS));
+        this.consumer = new KafkaConsumer<>(KafkaClientConfigs.consumer(config, GROUP_ID, clientId));
         this.producer = new KafkaProducer<>(KafkaClientConfigs.producer(config, clientId));
         this.store = new ObjectStore(S3ClientFactory.create(config), config.require(ConfigKey.S3_BUCKET));
         this.processor = new SiteProcessor(store);
-        this.pool = Executors.newFixedThreadPool(threads, r -> {
-            final Thread t = new Thread(r, "extractor-" + clientId);
-            t.setDaemon(true);
-            return t;
-        });
+        this.cellData = cellData;
+        this.io = Executors.newFixedThreadPool(Math.max(2, threads), daemon("extractor-io-" + clientId));
+        this.cpu = Executors.newFixedThreadPool(threads, daemon("extractor-cpu-" + clientId));
+        this.metrics = new ExtractorMetrics(registry, inFlight);
     }
 
-    private Thread thread;
+    private static java.util.concurrent.ThreadFactory daemon(final String name) {
+        final AtomicInteger n = new AtomicInteger();
+        return r -> {
+            final Thread t = new Thread(r, name + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
 
     /** Starts polling on a thread of its own. */
     public FeatureExtractorService start() {
@@ -95,12 +124,50 @@ public final class FeatureExtractorService implements AutoCloseable {
 
     void run() {
         try {
-            consumer.subscribe(List.of(config.topic(Topics.IMAGE_SETS)));
-            while (running.get()) {
-                final ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                if (!records.isEmpty()) {
-                    processBatch(records);
+            consumer.subscribe(List.of(config.topic(Topics.IMAGE_SETS)), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(final Collection<TopicPartition> revoked) {
+                    commitDone();
+                    offsets.forget(revoked);
                 }
+
+                @Override
+                public void onPartitionsAssigned(final Collection<TopicPartition> assigned) {
+                }
+
+                @Override
+                public void onPartitionsLost(final Collection<TopicPartition> lost) {
+                    offsets.forget(lost);
+                }
+            });
+            long lastCommit = System.nanoTime();
+            final Set<TopicPartition> paused = new HashSet<>();
+            while (running.get()) {
+                if (fatal != null) {
+                    throw new IllegalStateException("A pipeline stage failed: " + fatal.getMessage(), fatal);
+                }
+                for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    final TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                    offsets.track(tp, record.offset());
+                    inFlight.set(offsets.inFlight());
+                    startSite(tp, record);
+                }
+                inFlight.set(offsets.inFlight());
+                if (offsets.inFlight() >= maxInFlight && paused.isEmpty()) {
+                    paused.addAll(consumer.assignment());
+                    consumer.pause(paused);
+                } else if (offsets.inFlight() < maxInFlight / 2 && !paused.isEmpty()) {
+                    consumer.resume(paused);
+                    paused.clear();
+                }
+                if (System.nanoTime() - lastCommit > commitIntervalNanos) {
+                    commitDone();
+                    lastCommit = System.nanoTime();
+                }
+            }
+            if (!killed) {
+                drain(Duration.ofSeconds(30));
+                commitDone();
             }
         } catch (final WakeupException e) {
             if (running.get()) {
@@ -114,98 +181,178 @@ public final class FeatureExtractorService implements AutoCloseable {
         }
     }
 
-    void processBatch(final ConsumerRecords<String, byte[]> records) {
-        final List<Future<ProducerRecord<String, byte[]>[]>> results = new ArrayList<>();
-        for (final ConsumerRecord<String, byte[]> record : records) {
-            results.add(pool.submit(() -> outputsFor(record)));
+    private void commitDone() {
+        final Map<TopicPartition, OffsetAndMetadata> done = offsets.committable();
+        if (!done.isEmpty()) {
+            consumer.commitSync(done);
         }
-        final List<Future<?>> sends = new ArrayList<>();
-        try {
-            for (final var f : results) {
-                for (final ProducerRecord<String, byte[]> out : f.get()) {
-                    sends.add(producer.send(out));
-                }
-            }
-            producer.flush();
-            for (final Future<?> s : sends) {
-                s.get();
-            }
-        } catch (final ExecutionException e) {
-            throw new IllegalStateException("Cannot publish site features: " + e.getCause().getMessage(), e.getCause());
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted", e);
-        }
-        final Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (final TopicPartition tp : records.partitions()) {
-            final List<ConsumerRecord<String, byte[]>> rs = records.records(tp);
-            offsets.put(tp, new OffsetAndMetadata(rs.get(rs.size() - 1).offset() + 1));
-        }
-        consumer.commitSync(offsets);
     }
 
-    @SuppressWarnings("unchecked")
-    private ProducerRecord<String, byte[]>[] outputsFor(final ConsumerRecord<String, byte[]> record) {
-        final String featuresTopic = config.topic(Topics.SITE_FEATURES);
+    /** Waits (bounded) for the sites in flight, so a clean stop commits them rather than leaving them to redo. */
+    private void drain(final Duration timeout) {
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (offsets.inFlight() > 0 && System.nanoTime() < deadline && fatal == null) {
+            try {
+                Thread.sleep(20);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** One site through the stages; every path ends by marking its offset done (after its outputs are acked). */
+    private void startSite(final TopicPartition tp, final ConsumerRecord<String, byte[]> record) {
         final ImageSet set;
         try {
             set = imageSets.deserialize(record.topic(), record.value());
         } catch (final RuntimeException e) {
-            sitesFailed.incrementAndGet();
             LOG.warn("Dead-lettering unreadable image-set {}@{}: {}", record.topic(), record.offset(), e.getMessage());
-            return new ProducerRecord[] {deadLetter(record, "unreadable image-set: " + e.getMessage(), e)};
+            metrics.siteFailed();
+            send(List.of(deadLetter(record, "unreadable image-set: " + e.getMessage(), e)))
+                .whenComplete((ok, err) -> finish(tp, record, err));
+            return;
         }
-        try {
-            final SiteFeatures features = processor.process(set);
-            sitesProcessed.incrementAndGet();
-            return new ProducerRecord[] {
-                new ProducerRecord<>(featuresTopic, features.runKey(), siteFeatures.serialize(featuresTopic, features))};
-        } catch (final RuntimeException e) {
-            sitesFailed.incrementAndGet();
-            final String reason = "site " + set.siteKey() + ": " + e.getMessage();
-            LOG.warn("Dead-lettering {}", reason);
-            final SiteFeatures failed = SiteProcessor.failed(set, e.getMessage());
-            return new ProducerRecord[] {
-                deadLetter(record, reason, e),
-                new ProducerRecord<>(featuresTopic, failed.runKey(), siteFeatures.serialize(featuresTopic, failed))};
+        stage(ExtractorMetrics.Stage.FETCH, io, () -> processor.fetch(set))
+            .thenCompose(images -> stage(ExtractorMetrics.Stage.ANALYZE, cpu, () -> processor.analyze(set, images)))
+            .thenCompose(analysis -> stage(ExtractorMetrics.Stage.STORE, io, () -> withCellData(set, analysis)))
+            .thenCompose(out -> {
+                final long t0 = System.nanoTime();
+                metrics.enter(ExtractorMetrics.Stage.PUBLISH);
+                final String topic = config.topic(Topics.SITE_FEATURES);
+                return send(List.of(new ProducerRecord<>(topic, out.runKey(), siteFeatures.serialize(topic, out))))
+                    .whenComplete((ok, err) -> metrics.leave(ExtractorMetrics.Stage.PUBLISH, t0))
+                    .thenApply(ok -> out);
+            })
+            .handle((out, err) -> {
+                if (err == null) {
+                    metrics.siteDone(out.cellCount());
+                    return CompletableFuture.<Void>completedFuture(null);
+                }
+                return failSite(set, record, unwrap(err));
+            })
+            .thenCompose(f -> f)
+            .whenComplete((ok, err) -> finish(tp, record, err));
+    }
+
+    private SiteFeatures withCellData(final ImageSet set, final SiteAnalysis analysis) {
+        final String uri = cellData.store(set, analysis);
+        return SiteProcessor.features(set, analysis, uri);
+    }
+
+    private CompletableFuture<Void> failSite(final ImageSet set, final ConsumerRecord<String, byte[]> record,
+                                             final Throwable error) {
+        metrics.siteFailed();
+        final String reason = "site " + set.siteKey() + ": " + error.getMessage();
+        LOG.warn("Dead-lettering {}", reason);
+        final SiteFeatures failed = SiteProcessor.failed(set, error.getMessage());
+        final String topic = config.topic(Topics.SITE_FEATURES);
+        return send(List.of(deadLetter(record, reason, error),
+            new ProducerRecord<>(topic, failed.runKey(), siteFeatures.serialize(topic, failed))));
+    }
+
+    /** A site whose outputs could not even be published stops the worker: committing past it would lose it. */
+    private void finish(final TopicPartition tp, final ConsumerRecord<String, byte[]> record, final Throwable err) {
+        if (err != null) {
+            fatal = unwrap(err);
+            LOG.error("Cannot publish the outcome of {}@{}: {}", tp, record.offset(), fatal.getMessage());
+            return;
         }
+        offsets.done(tp, record.offset());
+    }
+
+    private <T> CompletableFuture<T> stage(final ExtractorMetrics.Stage stage, final ExecutorService pool,
+                                           final Supplier<T> work) {
+        metrics.enter(stage);
+        final long queued = System.nanoTime();
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return work.get();
+            } finally {
+                metrics.leave(stage, queued);
+            }
+        }, pool);
+    }
+
+    private CompletableFuture<Void> send(final List<ProducerRecord<String, byte[]>> records) {
+        final CompletableFuture<?>[] acks = new CompletableFuture<?>[records.size()];
+        for (int i = 0; i < records.size(); i++) {
+            final CompletableFuture<Void> ack = new CompletableFuture<>();
+            producer.send(records.get(i), (meta, e) -> {
+                if (e != null) {
+                    ack.completeExceptionally(e);
+                } else {
+                    ack.complete(null);
+                }
+            });
+            acks[i] = ack;
+        }
+        return CompletableFuture.allOf(acks);
+    }
+
+    private static Throwable unwrap(final Throwable t) {
+        return t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
     }
 
     private ProducerRecord<String, byte[]> deadLetter(final ConsumerRecord<String, byte[]> record, final String reason,
                                                       final Throwable error) {
         final String topic = config.topic(Topics.DEAD_LETTERS);
         final DeadLetter dl = DeadLetters.of(STAGE, reason, error, record.topic(), record.partition(), record.offset(),
-            record.key() == null ? null : record.key().getBytes(java.nio.charset.StandardCharsets.UTF_8), record.value());
+            record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8), record.value());
         return new ProducerRecord<>(topic, record.key(), deadLetters.serialize(topic, dl));
     }
 
     public long sitesProcessed() {
-        return sitesProcessed.get();
+        return (long) metrics.sitesOk();
     }
 
     public long sitesFailed() {
-        return sitesFailed.get();
+        return (long) metrics.sitesFailed();
     }
 
     public boolean isRunning() {
         return thread != null && thread.isAlive();
     }
 
-    /** Stops after the batch in progress (its offsets committed) and closes the clients. */
+    /** Stops: finishes the sites in flight (up to 30 s), commits them, closes the clients. */
     @Override
     public void close() {
         running.set(false);
-        consumer.wakeup();
         if (thread == null) {
             consumer.close(Duration.ofSeconds(5));
         } else {
             try {
-                thread.join(30_000);
+                thread.join(40_000);
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
-        pool.shutdownNow();
+        shutdown();
+    }
+
+    /**
+     * Stops as a crash would: no draining, no commit of the sites in flight (tests of recovery; a killed process
+     * behaves the same way). The sites after the last commit are redone by the next worker.
+     */
+    public void kill() {
+        killed = true;
+        running.set(false);
+        cpu.shutdownNow();
+        io.shutdownNow();
+        consumer.wakeup();
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        shutdown();
+    }
+
+    private void shutdown() {
+        cpu.shutdownNow();
+        io.shutdownNow();
         producer.close(Duration.ofSeconds(5));
         store.close();
     }

@@ -27,8 +27,13 @@ public final class SiteProcessor {
         this.store = store;
     }
 
-    /** Analyses a site; any failure is thrown with the site and the cause in its message. */
+    /** Fetches, analyses and describes a site in one call (tests and benchmarks; the worker runs the stages apart). */
     public SiteFeatures process(final ImageSet set) {
+        return features(set, analyze(set, fetch(set)), null);
+    }
+
+    /** Every channel of the site from S3, each checked against its sha256. */
+    public Map<String, byte[]> fetch(final ImageSet set) {
         final Map<String, byte[]> images = new LinkedHashMap<>();
         for (final ImageRef ref : set.images()) {
             try {
@@ -38,6 +43,11 @@ public final class SiteProcessor {
                     + ref.fileName() + "): " + e.getMessage(), e);
             }
         }
+        return images;
+    }
+
+    /** Decodes, segments and measures the site. */
+    public SiteAnalysis analyze(final ImageSet set, final Map<String, byte[]> images) {
         final SiteAnalyzer analyzer = analyzers.computeIfAbsent(set.analysis().extraction(),
             p -> new SiteAnalyzer(set.analysis().extraction()));
         final SiteAnalysis analysis;
@@ -46,9 +56,14 @@ public final class SiteProcessor {
         } catch (final RuntimeException e) {
             throw new SiteFailure("analysis failed: " + e.getMessage(), e);
         }
+        return analysis;
+    }
+
+    /** The site-features record of an analysed site; {@code cellDataUri} names its per-cell table, if stored. */
+    public static SiteFeatures features(final ImageSet set, final SiteAnalysis analysis, final String cellDataUri) {
         return new SiteFeatures(SiteFeatures.SCHEMA_VERSION, set.analysisId(), set.analysis(), set.experimentId(),
             set.plateId(), set.runId(), set.well(), set.site(), SiteFeatures.Status.OK, null, analysis.cellCount(),
-            analysis.siteFeatures(), analysis.qc(), set.images(), null, Instant.now().toString());
+            analysis.siteFeatures(), analysis.qc(), set.images(), cellDataUri, Instant.now().toString());
     }
 
     /** The record that tells the scorer a site was seen but could not be analysed. */

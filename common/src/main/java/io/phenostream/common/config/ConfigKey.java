@@ -20,6 +20,8 @@ public enum ConfigKey {
     DB_USER("phenostream.db.user", "postgres", "database user of the sink (read-write)"),
     DB_PASSWORD("phenostream.db.password", "", "database password (never logged)"),
     EXTRACTOR_THREADS("phenostream.extractor.threads", "0", "image analysis threads; 0 = number of cores"),
+    EXTRACTOR_COMMIT_INTERVAL_MS("phenostream.extractor.commit-interval-ms", "200",
+        "how often a worker commits the offsets of sites whose outputs are written"),
     SCORER_APPLICATION_ID("phenostream.scorer.application-id", "phenostream-scorer", "Kafka Streams application.id"),
     SCORER_STATE_DIR("phenostream.scorer.state-dir", null, "Kafka Streams state directory; unset = under the data dir"),
     SCORER_PUNCTUATE_MS("phenostream.scorer.punctuate-ms", "1000", "how often partial plate results are recomputed"),
