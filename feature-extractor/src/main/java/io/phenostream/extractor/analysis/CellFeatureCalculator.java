@@ -10,9 +10,10 @@ import org.opencv.core.Mat;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * Per-cell features from the nucleus and cell label images. Intensity statistics come from one pass over the
- * label arrays per channel (sums, and values bucketed by label for medians), never from a mask per cell; only
- * the outline features (perimeter, convex hull) look at each nucleus, inside its bounding box.
+ * Per-cell features from the nucleus and cell label images (names and definitions: the Features table of
+ * ANALYSIS.md). Intensity statistics and texture come from one pass over the label arrays per channel (sums,
+ * values bucketed by label for medians, co-occurrence counts), never from a mask per cell; only the outline
+ * features (perimeter, convex hull) look at each nucleus and cell, inside its bounding box.
  */
 final class CellFeatureCalculator {
 
@@ -47,6 +48,18 @@ final class CellFeatureCalculator {
         }
         names.add(nuclear.prefix() + "_nucleus_sd");
         names.add(nuclear.prefix() + "_nucleus_gradient_mean");
+        // Appended after the original columns so that existing column positions do not move.
+        names.addAll(List.of("cell_perimeter", "cell_form_factor", "cell_eccentricity", "cell_solidity"));
+        for (final Channel c : channels) {
+            for (final String suffix : List.of("cytoplasm_integrated", "cell_median", "cell_integrated")) {
+                names.add(c.prefix() + "_" + suffix);
+            }
+        }
+        for (final Channel c : channels) {
+            for (final String suffix : List.of("contrast", "homogeneity", "entropy", "asm")) {
+                names.add(c.prefix() + "_nucleus_texture_" + suffix);
+            }
+        }
         return names;
     }
 
@@ -73,21 +86,22 @@ final class CellFeatureCalculator {
         for (int label = 1; label <= count; label++) {
             final double[] row = rows[label - 1];
             final int area = regions.nucleusArea[label];
-            final ObjectOutline.Shape shape = outline.measure(label, regions.boundingBox(label));
+            final ObjectOutline.Shape shape = outline.measure(label, regions.nuclei.boundingBox(label));
             row[0] = area;
             row[1] = shape.perimeter();
-            row[2] = shape.perimeter() > 0 ? 4 * Math.PI * area / (shape.perimeter() * shape.perimeter())
-                : Double.NaN;
-            row[3] = regions.eccentricity(label);
-            row[4] = shape.hullArea() > 0 ? Math.min(1.0, area / (double) shape.hullArea()) : Double.NaN;
+            row[2] = formFactor(area, shape);
+            row[3] = regions.nuclei.eccentricity(label);
+            row[4] = solidity(area, shape);
             row[5] = regions.cellArea[label];
         }
 
         int column = 6;
         final double[][] nucleusMeans = new double[channels.size()][];
         final double[][] cytoplasmMeans = new double[channels.size()][];
+        final List<Intensities> intensities = new ArrayList<>();
         for (int c = 0; c < channels.size(); c++) {
             final Intensities stats = Intensities.of(channels.get(c).pixels(), regions);
+            intensities.add(stats);
             nucleusMeans[c] = stats.nucleusMean;
             cytoplasmMeans[c] = stats.cytoplasmMean;
             for (int label = 1; label <= count; label++) {
@@ -117,7 +131,54 @@ final class CellFeatureCalculator {
             rows[label - 1][column] = sd[label];
             rows[label - 1][column + 1] = gradient[label];
         }
+        column += 2;
+
+        final ObjectOutline cellOutline = new ObjectOutline(cells.mat());
+        for (int label = 1; label <= count; label++) {
+            final double[] row = rows[label - 1];
+            final int area = regions.cellArea[label];
+            if (area == 0) {
+                Arrays.fill(row, column, column + 4, Double.NaN);
+                continue;
+            }
+            final ObjectOutline.Shape shape = cellOutline.measure(label, regions.cells.boundingBox(label));
+            row[column] = shape.perimeter();
+            row[column + 1] = formFactor(area, shape);
+            row[column + 2] = regions.cells.eccentricity(label);
+            row[column + 3] = solidity(area, shape);
+        }
+        column += 4;
+        for (final Intensities stats : intensities) {
+            for (int label = 1; label <= count; label++) {
+                final double[] row = rows[label - 1];
+                row[column] = stats.cytoplasmSum[label];
+                row[column + 1] = stats.cellMedian[label];
+                row[column + 2] = stats.nucleusSum[label] + stats.cytoplasmSum[label];
+            }
+            column += 3;
+        }
+        for (final Channel channel : channels) {
+            final GlcmTexture.Features texture = GlcmTexture.of(channel.pixels(), regions.nucleus, count,
+                regions.width);
+            for (int label = 1; label <= count; label++) {
+                final double[] row = rows[label - 1];
+                row[column] = texture.contrast()[label];
+                row[column + 1] = texture.homogeneity()[label];
+                row[column + 2] = texture.entropy()[label];
+                row[column + 3] = texture.angularSecondMoment()[label];
+            }
+            column += 4;
+        }
         return rows;
+    }
+
+    /** 4 pi area / perimeter^2: 1 for a disc, pi / 4 for a square. */
+    private static double formFactor(final int area, final ObjectOutline.Shape shape) {
+        return shape.perimeter() > 0 ? 4 * Math.PI * area / (shape.perimeter() * shape.perimeter()) : Double.NaN;
+    }
+
+    private static double solidity(final int area, final ObjectOutline.Shape shape) {
+        return shape.hullArea() > 0 ? Math.min(1.0, area / (double) shape.hullArea()) : Double.NaN;
     }
 
     /** Per-pixel gradient magnitude (intensity change per pixel) from 3x3 Sobel derivatives. */
@@ -134,7 +195,7 @@ final class CellFeatureCalculator {
         return pixels;
     }
 
-    /** Label geometry from one pass: areas, bounding boxes, first and second moments of nuclei. */
+    /** Label geometry from one pass: areas, and bounding boxes and second moments of nuclei and of cells. */
     static final class Regions {
         final int count;
         final int width;
@@ -143,37 +204,19 @@ final class CellFeatureCalculator {
         final int[] nucleusArea;
         final int[] cytoplasmArea;
         final int[] cellArea;
-        final int[] minX;
-        final int[] minY;
-        final int[] maxX;
-        final int[] maxY;
-        final double[] sumX;
-        final double[] sumY;
-        final double[] sumXx;
-        final double[] sumYy;
-        final double[] sumXy;
+        final Moments nuclei;
+        final Moments cells;
 
-        private Regions(final LabelImage nuclei, final LabelImage cells) {
-            count = nuclei.count();
-            width = nuclei.width();
-            nucleus = nuclei.pixels();
-            cell = cells.pixels();
-            nucleusArea = new int[count + 1];
+        private Regions(final LabelImage nucleusLabels, final LabelImage cellLabels) {
+            count = nucleusLabels.count();
+            width = nucleusLabels.width();
+            nucleus = nucleusLabels.pixels();
+            cell = cellLabels.pixels();
+            nuclei = new Moments(count);
+            cells = new Moments(count);
+            nucleusArea = nuclei.area;
+            cellArea = cells.area;
             cytoplasmArea = new int[count + 1];
-            cellArea = new int[count + 1];
-            minX = new int[count + 1];
-            minY = new int[count + 1];
-            maxX = new int[count + 1];
-            maxY = new int[count + 1];
-            Arrays.fill(minX, Integer.MAX_VALUE);
-            Arrays.fill(minY, Integer.MAX_VALUE);
-            Arrays.fill(maxX, -1);
-            Arrays.fill(maxY, -1);
-            sumX = new double[count + 1];
-            sumY = new double[count + 1];
-            sumXx = new double[count + 1];
-            sumYy = new double[count + 1];
-            sumXy = new double[count + 1];
         }
 
         static Regions of(final LabelImage nuclei, final LabelImage cells) {
@@ -184,46 +227,17 @@ final class CellFeatureCalculator {
                     final int c = r.cell[i];
                     final int nl = r.nucleus[i];
                     if (c > 0) {
-                        r.cellArea[c]++;
+                        r.cells.add(c, x, y);
                         if (nl == 0) {
                             r.cytoplasmArea[c]++;
                         }
                     }
                     if (nl > 0) {
-                        r.nucleusArea[nl]++;
-                        r.minX[nl] = Math.min(r.minX[nl], x);
-                        r.maxX[nl] = Math.max(r.maxX[nl], x);
-                        r.minY[nl] = Math.min(r.minY[nl], y);
-                        r.maxY[nl] = Math.max(r.maxY[nl], y);
-                        r.sumX[nl] += x;
-                        r.sumY[nl] += y;
-                        r.sumXx[nl] += (double) x * x;
-                        r.sumYy[nl] += (double) y * y;
-                        r.sumXy[nl] += (double) x * y;
+                        r.nuclei.add(nl, x, y);
                     }
                 }
             }
             return r;
-        }
-
-        int[] boundingBox(final int label) {
-            return new int[] {minX[label], minY[label], maxX[label] - minX[label] + 1,
-                maxY[label] - minY[label] + 1};
-        }
-
-        /** sqrt(1 - minor/major eigenvalue of the covariance): 0 for a disc, sqrt(1 - b^2/a^2) for an ellipse. */
-        double eccentricity(final int label) {
-            final double n = nucleusArea[label];
-            final double mx = sumX[label] / n;
-            final double my = sumY[label] / n;
-            final double cxx = sumXx[label] / n - mx * mx;
-            final double cyy = sumYy[label] / n - my * my;
-            final double cxy = sumXy[label] / n - mx * my;
-            final double half = (cxx + cyy) / 2;
-            final double root = Math.sqrt(Math.max(0, (cxx - cyy) * (cxx - cyy) / 4 + cxy * cxy));
-            final double major = half + root;
-            final double minor = Math.max(0, half - root);
-            return major > 0 ? Math.sqrt(Math.max(0, 1 - minor / major)) : 0;
         }
 
         double[] nucleusMean(final float[] pixels) {
@@ -251,20 +265,86 @@ final class CellFeatureCalculator {
         }
     }
 
+    /** Area, bounding box and first and second moments of each label of one label image. */
+    static final class Moments {
+        final int[] area;
+        final int[] minX;
+        final int[] minY;
+        final int[] maxX;
+        final int[] maxY;
+        final double[] sumX;
+        final double[] sumY;
+        final double[] sumXx;
+        final double[] sumYy;
+        final double[] sumXy;
+
+        Moments(final int count) {
+            area = new int[count + 1];
+            minX = new int[count + 1];
+            minY = new int[count + 1];
+            maxX = new int[count + 1];
+            maxY = new int[count + 1];
+            Arrays.fill(minX, Integer.MAX_VALUE);
+            Arrays.fill(minY, Integer.MAX_VALUE);
+            Arrays.fill(maxX, -1);
+            Arrays.fill(maxY, -1);
+            sumX = new double[count + 1];
+            sumY = new double[count + 1];
+            sumXx = new double[count + 1];
+            sumYy = new double[count + 1];
+            sumXy = new double[count + 1];
+        }
+
+        void add(final int label, final int x, final int y) {
+            area[label]++;
+            minX[label] = Math.min(minX[label], x);
+            maxX[label] = Math.max(maxX[label], x);
+            minY[label] = Math.min(minY[label], y);
+            maxY[label] = Math.max(maxY[label], y);
+            sumX[label] += x;
+            sumY[label] += y;
+            sumXx[label] += (double) x * x;
+            sumYy[label] += (double) y * y;
+            sumXy[label] += (double) x * y;
+        }
+
+        int[] boundingBox(final int label) {
+            return new int[] {minX[label], minY[label], maxX[label] - minX[label] + 1,
+                maxY[label] - minY[label] + 1};
+        }
+
+        /** sqrt(1 - minor/major eigenvalue of the covariance): 0 for a disc, sqrt(1 - b^2/a^2) for an ellipse. */
+        double eccentricity(final int label) {
+            final double n = area[label];
+            final double mx = sumX[label] / n;
+            final double my = sumY[label] / n;
+            final double cxx = sumXx[label] / n - mx * mx;
+            final double cyy = sumYy[label] / n - my * my;
+            final double cxy = sumXy[label] / n - mx * my;
+            final double half = (cxx + cyy) / 2;
+            final double root = Math.sqrt(Math.max(0, (cxx - cyy) * (cxx - cyy) / 4 + cxy * cxy));
+            final double major = half + root;
+            final double minor = Math.max(0, half - root);
+            return major > 0 ? Math.sqrt(Math.max(0, 1 - minor / major)) : 0;
+        }
+    }
+
     /** One channel's per-label intensity statistics; index 0 is the background and unused. */
     static final class Intensities {
         double[] nucleusSum;
         double[] nucleusMean;
         double[] nucleusMedian;
+        double[] cytoplasmSum;
         double[] cytoplasmMean;
         double[] cytoplasmMedian;
         double[] cellMean;
+        double[] cellMedian;
 
         static Intensities of(final float[] pixels, final Regions r) {
             final int count = r.count;
             final Intensities s = new Intensities();
             s.nucleusSum = new double[count + 1];
-            final double[] cytoplasmSum = new double[count + 1];
+            s.cytoplasmSum = new double[count + 1];
             // Values bucketed by label (counting sort by label) so each median is a sort of one small range.
             final int[] nucleusStart = offsets(r.nucleusArea);
             final int[] cytoplasmStart = offsets(r.cytoplasmArea);
@@ -280,7 +360,7 @@ final class CellFeatureCalculator {
                 } else {
                     final int c = r.cell[i];
                     if (c > 0) {
-                        cytoplasmSum[c] += pixels[i];
+                        s.cytoplasmSum[c] += pixels[i];
                         cytoplasmValues[cytoplasmNext[c]++] = pixels[i];
                     }
                 }
@@ -290,14 +370,25 @@ final class CellFeatureCalculator {
             s.cytoplasmMean = new double[count + 1];
             s.cytoplasmMedian = new double[count + 1];
             s.cellMean = new double[count + 1];
+            s.cellMedian = new double[count + 1];
             for (int label = 1; label <= count; label++) {
                 final int nArea = r.nucleusArea[label];
                 final int cArea = r.cytoplasmArea[label];
+                final int nFrom = nucleusStart[label];
+                final int nTo = nucleusStart[label + 1];
+                final int cFrom = cytoplasmStart[label];
+                final int cTo = cytoplasmStart[label + 1];
                 s.nucleusMean[label] = s.nucleusSum[label] / nArea;
-                s.nucleusMedian[label] = median(nucleusValues, nucleusStart[label], nucleusStart[label + 1]);
-                s.cytoplasmMean[label] = cArea > 0 ? cytoplasmSum[label] / cArea : Double.NaN;
-                s.cytoplasmMedian[label] = median(cytoplasmValues, cytoplasmStart[label], cytoplasmStart[label + 1]);
-                s.cellMean[label] = (s.nucleusSum[label] + cytoplasmSum[label]) / (nArea + cArea);
+                s.nucleusMedian[label] = median(nucleusValues, nFrom, nTo);
+                s.cytoplasmMean[label] = cArea > 0 ? s.cytoplasmSum[label] / cArea : Double.NaN;
+                s.cytoplasmMedian[label] = median(cytoplasmValues, cFrom, cTo);
+                s.cellMean[label] = (s.nucleusSum[label] + s.cytoplasmSum[label]) / (nArea + cArea);
+                // Both ranges are sorted by now; the cell (nucleus + cytoplasm) median is read off their merge.
+                final int n = nArea + cArea;
+                s.cellMedian[label] = n == 0 ? Double.NaN : n % 2 == 1
+                    ? kth(nucleusValues, nFrom, nTo, cytoplasmValues, cFrom, cTo, n / 2)
+                    : (kth(nucleusValues, nFrom, nTo, cytoplasmValues, cFrom, cTo, n / 2 - 1)
+                    + kth(nucleusValues, nFrom, nTo, cytoplasmValues, cFrom, cTo, n / 2)) / 2;
             }
             return s;
         }
@@ -319,6 +410,21 @@ final class CellFeatureCalculator {
             Arrays.sort(values, from, to);
             final int mid = from + n / 2;
             return n % 2 == 1 ? values[mid] : (values[mid - 1] + (double) values[mid]) / 2;
+        }
+
+        /** The k-th smallest (from 0) of two sorted ranges taken together, by walking their merge. */
+        private static double kth(final float[] a, final int aFrom, final int aTo, final float[] b, final int bFrom,
+                                  final int bTo, final int k) {
+            int i = aFrom;
+            int j = bFrom;
+            for (int step = 0; step < k; step++) {
+                if (j >= bTo || i < aTo && a[i] <= b[j]) {
+                    i++;
+                } else {
+                    j++;
+                }
+            }
+            return j >= bTo || i < aTo && a[i] <= b[j] ? a[i] : b[j];
         }
     }
 }

@@ -96,16 +96,30 @@ class IntensityFeaturesTest {
         final SiteAnalysis a = ANALYZER.analyze(images, "DNA", "Actin");
         final SiteAnalysis b = ANALYZER.analyze(reversed, "DNA", "Actin");
         assertEquals(a.featureNames(), b.featureNames());
-        assertEquals(List.of("nucleus_area", "nucleus_perimeter", "nucleus_form_factor", "nucleus_eccentricity",
-            "nucleus_solidity", "cell_area",
+        // The original columns keep their positions; later features are appended after them.
+        final List<String> original = List.of("nucleus_area", "nucleus_perimeter", "nucleus_form_factor",
+            "nucleus_eccentricity", "nucleus_solidity", "cell_area",
             "actin_nucleus_mean", "actin_nucleus_median", "actin_nucleus_integrated", "actin_cytoplasm_mean",
             "actin_cytoplasm_median", "actin_cell_mean",
             "dna_nucleus_mean", "dna_nucleus_median", "dna_nucleus_integrated", "dna_cytoplasm_mean",
             "dna_cytoplasm_median", "dna_cell_mean",
             "gfp_nucleus_mean", "gfp_nucleus_median", "gfp_nucleus_integrated", "gfp_cytoplasm_mean",
             "gfp_cytoplasm_median", "gfp_cell_mean",
-            "actin_nuc_cyto_ratio", "gfp_nuc_cyto_ratio", "dna_nucleus_sd", "dna_nucleus_gradient_mean"),
-            a.featureNames());
+            "actin_nuc_cyto_ratio", "gfp_nuc_cyto_ratio", "dna_nucleus_sd", "dna_nucleus_gradient_mean");
+        final List<String> appended = List.of("cell_perimeter", "cell_form_factor", "cell_eccentricity",
+            "cell_solidity",
+            "actin_cytoplasm_integrated", "actin_cell_median", "actin_cell_integrated",
+            "dna_cytoplasm_integrated", "dna_cell_median", "dna_cell_integrated",
+            "gfp_cytoplasm_integrated", "gfp_cell_median", "gfp_cell_integrated",
+            "actin_nucleus_texture_contrast", "actin_nucleus_texture_homogeneity", "actin_nucleus_texture_entropy",
+            "actin_nucleus_texture_asm",
+            "dna_nucleus_texture_contrast", "dna_nucleus_texture_homogeneity", "dna_nucleus_texture_entropy",
+            "dna_nucleus_texture_asm",
+            "gfp_nucleus_texture_contrast", "gfp_nucleus_texture_homogeneity", "gfp_nucleus_texture_entropy",
+            "gfp_nucleus_texture_asm");
+        final List<String> expected = new java.util.ArrayList<>(original);
+        expected.addAll(appended);
+        assertEquals(expected, a.featureNames());
         assertEquals(a.featureNames().size() + 1, a.siteFeatures().size());
         final int column = a.featureNames().indexOf("nucleus_area");
         final double[] areas = new double[a.cellCount()];
