@@ -4,16 +4,20 @@ import io.phenostream.common.events.ImageSet;
 import io.phenostream.extractor.analysis.SiteAnalysis;
 
 /**
- * Where a site's per-cell rows go (object storage as Parquet in production). Called on an I/O thread before the
- * site's record is published, so the record's URI always names a table that exists; must be idempotent (a
- * re-done site overwrites the same object).
+ * Where a site's per-cell rows (features and embeddings) go: a Parquet file in object storage in production
+ * ({@link ParquetCellData}). Called on an I/O thread before the site's record is published, so the record's URI
+ * always names a table that exists; must be idempotent (a re-done site overwrites the same object).
  */
 @FunctionalInterface
 public interface CellDataSink {
 
-    /** Keeps per-cell rows nowhere: the site record carries no URI. */
-    CellDataSink NONE = (set, analysis) -> null;
+    /** Keeps per-cell rows nowhere: the site record carries no URI (tests of other stages). */
+    CellDataSink NONE = (set, analysis, embeddings, embeddingDim) -> null;
 
-    /** @return the URI of the stored table, or null when nothing is stored */
-    String store(ImageSet set, SiteAnalysis analysis);
+    /**
+     * @param embeddings one row per cell, or null without a model
+     * @param embeddingDim the model's embedding length (0 without a model), so a site without cells keeps the columns
+     * @return the URI of the stored table, or null when nothing is stored
+     */
+    String store(ImageSet set, SiteAnalysis analysis, float[][] embeddings, int embeddingDim);
 }

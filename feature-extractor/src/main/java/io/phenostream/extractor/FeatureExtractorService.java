@@ -15,6 +15,7 @@ import io.phenostream.common.kafka.Topics;
 import io.phenostream.common.s3.ObjectStore;
 import io.phenostream.common.s3.S3ClientFactory;
 import io.phenostream.extractor.analysis.SiteAnalysis;
+import io.phenostream.extractor.embedding.CropEmbedder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
@@ -68,6 +69,7 @@ public final class FeatureExtractorService implements AutoCloseable {
     private final Producer<String, byte[]> producer;
     private final ObjectStore store;
     private final SiteProcessor processor;
+    private final EmbeddingModels models;
     private final CellDataSink cellData;
     private final ExecutorService io;
     private final ExecutorService cpu;
@@ -84,10 +86,12 @@ public final class FeatureExtractorService implements AutoCloseable {
     private volatile Throwable fatal;
     private Thread thread;
 
+    /** A worker writing per-cell Parquet tables to the configured S3 bucket. */
     public FeatureExtractorService(final PhenoConfig config, final String clientId) {
-        this(config, clientId, Metrics.globalRegistry, CellDataSink.NONE);
+        this(config, clientId, Metrics.globalRegistry, null);
     }
 
+    /** @param cellData where per-cell rows go; null for Parquet files in the configured bucket */
     public FeatureExtractorService(final PhenoConfig config, final String clientId, final MeterRegistry registry,
                                    final CellDataSink cellData) {
         this.config = config;
@@ -99,8 +103,9 @@ public final class FeatureExtractorService implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(KafkaClientConfigs.consumer(config, GROUP_ID, clientId));
         this.producer = new KafkaProducer<>(KafkaClientConfigs.producer(config, clientId));
         this.store = new ObjectStore(S3ClientFactory.create(config), config.require(ConfigKey.S3_BUCKET));
-        this.processor = new SiteProcessor(store);
-        this.cellData = cellData;
+        this.models = new EmbeddingModels(config, registry);
+        this.processor = new SiteProcessor(store, models);
+        this.cellData = cellData != null ? cellData : new ParquetCellData(store);
         this.io = Executors.newFixedThreadPool(Math.max(2, threads), daemon("extractor-io-" + clientId));
         this.cpu = Executors.newFixedThreadPool(threads, daemon("extractor-cpu-" + clientId));
         this.metrics = new ExtractorMetrics(registry, inFlight);
@@ -215,7 +220,8 @@ public final class FeatureExtractorService implements AutoCloseable {
         }
         stage(ExtractorMetrics.Stage.FETCH, io, () -> processor.fetch(set))
             .thenCompose(images -> stage(ExtractorMetrics.Stage.ANALYZE, cpu, () -> processor.analyze(set, images)))
-            .thenCompose(analysis -> stage(ExtractorMetrics.Stage.STORE, io, () -> withCellData(set, analysis)))
+            .thenCompose(analysis -> embed(set, analysis))
+            .thenCompose(analysed -> stage(ExtractorMetrics.Stage.STORE, io, () -> withCellData(set, analysed)))
             .thenCompose(out -> {
                 final long t0 = System.nanoTime();
                 metrics.enter(ExtractorMetrics.Stage.PUBLISH);
@@ -235,9 +241,40 @@ public final class FeatureExtractorService implements AutoCloseable {
             .whenComplete((ok, err) -> finish(tp, record, err));
     }
 
-    private SiteFeatures withCellData(final ImageSet set, final SiteAnalysis analysis) {
-        final String uri = cellData.store(set, analysis);
-        return SiteProcessor.features(set, analysis, uri);
+    /** A site's analysis with its cells' embeddings (null without a model). */
+    private record Analysed(SiteAnalysis analysis, float[][] embeddings, int embeddingDim) {
+    }
+
+    /**
+     * The cells' crops join the model's batches (which span sites); the site goes on when its last crop is
+     * embedded. Submitting blocks while the model's queue is full: backpressure onto the CPU stage.
+     */
+    private CompletableFuture<Analysed> embed(final ImageSet set, final SiteAnalysis analysis) {
+        if (analysis.crops() == null) {
+            return CompletableFuture.completedFuture(new Analysed(analysis, null, 0));
+        }
+        final CropEmbedder embedder = processor.embedderFor(set);
+        final int dim = embedder.model().spec().embeddingSize();
+        if (analysis.crops().count() == 0) {
+            return CompletableFuture.completedFuture(new Analysed(analysis, new float[0][], dim));
+        }
+        final long t0 = System.nanoTime();
+        metrics.enter(ExtractorMetrics.Stage.EMBED);
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return embedder.submitSite(java.util.Arrays.asList(analysis.crops().crops()));
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while queueing crops", e);
+            }
+        }, cpu).thenCompose(f -> f)
+            .whenComplete((e, err) -> metrics.leave(ExtractorMetrics.Stage.EMBED, t0))
+            .thenApply(embeddings -> new Analysed(analysis, embeddings, dim));
+    }
+
+    private SiteFeatures withCellData(final ImageSet set, final Analysed analysed) {
+        final String uri = cellData.store(set, analysed.analysis(), analysed.embeddings(), analysed.embeddingDim());
+        return SiteProcessor.features(set, analysed.analysis(), uri, analysed.embeddings());
     }
 
     private CompletableFuture<Void> failSite(final ImageSet set, final ConsumerRecord<String, byte[]> record,
@@ -353,6 +390,7 @@ public final class FeatureExtractorService implements AutoCloseable {
     private void shutdown() {
         cpu.shutdownNow();
         io.shutdownNow();
+        models.close();
         producer.close(Duration.ofSeconds(5));
         store.close();
     }

@@ -1,11 +1,15 @@
 package io.phenostream.extractor;
 
+import io.phenostream.common.events.AnalysisSpec;
 import io.phenostream.common.events.ImageRef;
 import io.phenostream.common.events.ImageSet;
 import io.phenostream.common.events.SiteFeatures;
 import io.phenostream.common.events.SiteQc;
 import io.phenostream.common.s3.ObjectStore;
+import io.phenostream.extractor.analysis.CellCropper;
+import io.phenostream.extractor.analysis.IlluminationEstimator;
 import io.phenostream.extractor.analysis.SiteAnalysis;
+import io.phenostream.extractor.embedding.CropEmbedder;
 import io.phenostream.extractor.analysis.SiteAnalyzer;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -21,10 +25,35 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SiteProcessor {
 
     private final ObjectStore store;
+    private final EmbeddingModels models;
+    private final IlluminationEstimator illumination = new IlluminationEstimator();
     private final Map<Object, SiteAnalyzer> analyzers = new ConcurrentHashMap<>();
+    private final Map<Integer, CellCropper> croppers = new ConcurrentHashMap<>();
 
     public SiteProcessor(final ObjectStore store) {
+        this(store, null);
+    }
+
+    /** @param models the worker's embedding models, or null when it runs classical analyses only */
+    SiteProcessor(final ObjectStore store, final EmbeddingModels models) {
         this.store = store;
+        this.models = models;
+    }
+
+    /** The embedder of the site's analysis, or null without a model. */
+    CropEmbedder embedderFor(final ImageSet set) {
+        if (AnalysisSpec.NO_MODEL.equals(set.analysis().modelName())) {
+            return null;
+        }
+        if (models == null) {
+            throw new SiteFailure("analysis names model " + set.analysis().modelName()
+                + " but this worker has no models configured", null);
+        }
+        try {
+            return models.embedderFor(set.analysis());
+        } catch (final RuntimeException e) {
+            throw new SiteFailure("cannot load model " + set.analysis().modelName() + ": " + e.getMessage(), e);
+        }
     }
 
     /** Fetches, analyses and describes a site in one call (tests and benchmarks; the worker runs the stages apart). */
@@ -50,9 +79,16 @@ public final class SiteProcessor {
     public SiteAnalysis analyze(final ImageSet set, final Map<String, byte[]> images) {
         final SiteAnalyzer analyzer = analyzers.computeIfAbsent(set.analysis().extraction(),
             p -> new SiteAnalyzer(set.analysis().extraction()));
+        final SiteAnalyzer.Illumination illum = set.analysis().extraction().illuminationCorrection()
+            ? new SiteAnalyzer.Illumination(illumination, set.runKey(), set.well() + "/" + set.site()) : null;
+        final CropEmbedder embedder = embedderFor(set);
         final SiteAnalysis analysis;
         try {
-            analysis = analyzer.analyze(images, set.nuclearChannel(), set.cellChannel());
+            final SiteAnalyzer.Crops crops = embedder == null ? null : new SiteAnalyzer.Crops(
+                croppers.computeIfAbsent(embedder.model().spec().cropSize(),
+                    size -> new CellCropper(size, CellCropper.DEFAULT_LOW_PERCENTILE, CellCropper.DEFAULT_HIGH_PERCENTILE)),
+                EmbeddingModels.inputChannels(embedder.model(), set));
+            analysis = analyzer.analyze(images, set.nuclearChannel(), set.cellChannel(), illum, crops);
         } catch (final RuntimeException e) {
             throw new SiteFailure("analysis failed: " + e.getMessage(), e);
         }
@@ -61,9 +97,34 @@ public final class SiteProcessor {
 
     /** The site-features record of an analysed site; {@code cellDataUri} names its per-cell table, if stored. */
     public static SiteFeatures features(final ImageSet set, final SiteAnalysis analysis, final String cellDataUri) {
+        return features(set, analysis, cellDataUri, null);
+    }
+
+    /** ... with the cells' embeddings (null without a model), summarized as their per-dimension median. */
+    public static SiteFeatures features(final ImageSet set, final SiteAnalysis analysis, final String cellDataUri,
+                                       final float[][] embeddings) {
         return new SiteFeatures(SiteFeatures.SCHEMA_VERSION, set.analysisId(), set.analysis(), set.experimentId(),
             set.plateId(), set.runId(), set.well(), set.site(), SiteFeatures.Status.OK, null, analysis.cellCount(),
-            analysis.siteFeatures(), analysis.qc(), set.images(), cellDataUri, Instant.now().toString());
+            analysis.siteFeatures(), analysis.qc(), set.images(), cellDataUri, Instant.now().toString(),
+            analysis.illumination(), medians(embeddings));
+    }
+
+    static List<Double> medians(final float[][] embeddings) {
+        if (embeddings == null || embeddings.length == 0) {
+            return List.of();
+        }
+        final int dim = embeddings[0].length;
+        final List<Double> out = new java.util.ArrayList<>(dim);
+        final double[] column = new double[embeddings.length];
+        for (int d = 0; d < dim; d++) {
+            for (int i = 0; i < embeddings.length; i++) {
+                column[i] = embeddings[i][d];
+            }
+            java.util.Arrays.sort(column);
+            final int n = column.length;
+            out.add(n % 2 == 1 ? column[n / 2] : (column[n / 2 - 1] + column[n / 2]) / 2);
+        }
+        return out;
     }
 
     /** The record that tells the scorer a site was seen but could not be analysed. */

@@ -10,11 +10,13 @@ package io.phenostream.common.events;
  * @param cellGrowthPixels   how far cells are grown from their nucleus when there is no cell stain (and the
  *                           upper bound of growth when there is one)
  * @param saturationLevel    fraction of the bit depth's maximum at or above which a pixel counts as saturated
+ * @param illuminationCorrection divide each image by its plate's illumination function per channel
+ *                           (CellProfiler-style, estimated from the plate's sites) before measuring
  */
 public record ExtractionParameters(double smoothingSigma, int minNucleusArea, int maxNucleusArea,
-                                   int cellGrowthPixels, double saturationLevel) {
+                                   int cellGrowthPixels, double saturationLevel, boolean illuminationCorrection) {
 
     public static ExtractionParameters defaults() {
-        return new ExtractionParameters(1.5, 30, 2000, 12, 0.99);
+        return new ExtractionParameters(1.5, 30, 2000, 12, 0.99, true);
     }
 }

@@ -10,11 +10,16 @@ import java.util.Map;
  * {@code features} are the medians over the site's cells of each per-cell feature; per-cell rows go to object
  * storage ({@code cellDataUri}). A site the extractor could not analyse is still reported, with
  * {@code status = FAILED} and the {@code error}, so the plate can complete.
+ *
+ * <p>{@code illumination} names, per channel, the illumination function the site was corrected with
+ * ({@code illum-identity} before a plate has enough sites for an estimate); {@code embedding} is the per-dimension
+ * median over the site's cells of the model's embeddings (empty without a model).
  */
 public record SiteFeatures(int schemaVersion, String analysisId, AnalysisSpec analysis, String experimentId,
                            String plateId, String runId, WellId well, int site, Status status, String error,
                            int cellCount, Map<String, Double> features, SiteQc qc, List<ImageRef> images,
-                           String cellDataUri, String processedAt) implements Versioned {
+                           String cellDataUri, String processedAt, Map<String, String> illumination,
+                           List<Double> embedding) implements Versioned {
 
     public static final int SCHEMA_VERSION = 1;
 
@@ -23,6 +28,18 @@ public record SiteFeatures(int schemaVersion, String analysisId, AnalysisSpec an
     public SiteFeatures {
         features = features == null ? Map.of() : Map.copyOf(features);
         images = images == null ? List.of() : List.copyOf(images);
+        illumination = illumination == null ? Map.of() : Map.copyOf(illumination);
+        embedding = embedding == null ? List.of() : List.copyOf(embedding);
+    }
+
+    /** A record without illumination ids or embedding (classical analysis without correction; tests). */
+    public SiteFeatures(final int schemaVersion, final String analysisId, final AnalysisSpec analysis,
+                        final String experimentId, final String plateId, final String runId, final WellId well,
+                        final int site, final Status status, final String error, final int cellCount,
+                        final Map<String, Double> features, final SiteQc qc, final List<ImageRef> images,
+                        final String cellDataUri, final String processedAt) {
+        this(schemaVersion, analysisId, analysis, experimentId, plateId, runId, well, site, status, error, cellCount,
+            features, qc, images, cellDataUri, processedAt, Map.of(), List.of());
     }
 
     public String runKey() {

@@ -1,6 +1,5 @@
 package io.phenostream.extractor.analysis;
 
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -13,8 +12,10 @@ import org.opencv.imgproc.Imgproc;
 /**
  * Sums the downsampled images of one (plate run, channel) and turns their mean into an
  * {@link IlluminationFunction}, CellProfiler-style: average over sites, heavy Gaussian smoothing (sigma = 1/10 of
- * the image's larger side, ~50 px on a 512 px image), divide by the robust minimum (2nd percentile) and clamp to
- * at least 1, so that correcting only ever dims, and corrected intensities stay within [0,1].
+ * the image's larger side, ~50 px on a 512 px image), divide by its mean. Mean 1 rather than CellProfiler's
+ * "robust minimum 1": a plate streams in, its first sites are corrected with the identity and later ones with
+ * an estimate, and only a mean-1 function leaves the overall intensity level of a site unchanged, so early and
+ * late sites stay comparable; only the spatial pattern is flattened.
  *
  * <p>Memory is one double per grid cell: images are downsampled by at least 4 and to at most 256 px a side.
  * A site key seen before is not added again, so a re-delivered site is not counted twice. Thread-safe.
@@ -27,8 +28,6 @@ public final class IlluminationAccumulator {
     static final int MAX_GRID = 256;
     /** Gaussian sigma as a fraction of the image's larger side. */
     static final double SMOOTHING_FRACTION = 0.1;
-    /** Percentile of the smoothed mean image that becomes 1. */
-    static final double ROBUST_MINIMUM_PERCENTILE = 0.02;
 
     private final String channel;
     private final Set<String> siteKeys = new HashSet<>();
@@ -120,15 +119,19 @@ public final class IlluminationAccumulator {
             Imgproc.GaussianBlur(grid, smooth, new Size(0, 0), sigma, sigma, Core.BORDER_REFLECT);
             final float[] values = new float[mean.length];
             smooth.get(0, 0, values);
-            final float[] sorted = values.clone();
-            Arrays.sort(sorted);
-            final float robustMinimum = sorted[(int) Math.floor(ROBUST_MINIMUM_PERCENTILE * (sorted.length - 1))];
-            if (!(robustMinimum > 0f)) {
-                // A dark run (all zero around the 2nd percentile) has no shape to correct.
+            double total = 0;
+            float darkest = Float.MAX_VALUE;
+            for (final float v : values) {
+                total += v;
+                darkest = Math.min(darkest, v);
+            }
+            final double level = total / values.length;
+            if (!(darkest > 0f) || !(level > 0)) {
+                // A dark run (zero somewhere after heavy smoothing) has no shape to correct by division.
                 return IlluminationFunction.identity(sites);
             }
             for (int i = 0; i < values.length; i++) {
-                values[i] = Math.max(1f, values[i] / robustMinimum);
+                values[i] = (float) (values[i] / level);
             }
             return IlluminationFunction.of(width, height, gridWidth, gridHeight, values, sites);
         }

@@ -73,9 +73,9 @@ public final class IlluminationFunction {
                 + ", grid " + gridWidth + "x" + gridHeight + " with " + grid.length + " values");
         }
         for (int i = 0; i < grid.length; i++) {
-            if (!(grid[i] >= 1f) || Float.isInfinite(grid[i])) {
+            if (!(grid[i] > 0f) || Float.isInfinite(grid[i])) {
                 throw new IllegalArgumentException("illumination function: grid value " + grid[i] + " at ("
-                    + i % gridWidth + "," + i / gridWidth + ") is not a finite number >= 1");
+                    + i % gridWidth + "," + i / gridWidth + ") is not a finite number > 0");
             }
         }
         return new IlluminationFunction(width, height, gridWidth, gridHeight, grid.clone(), sitesUsed);

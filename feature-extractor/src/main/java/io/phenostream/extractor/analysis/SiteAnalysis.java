@@ -15,13 +15,22 @@ import java.util.Map;
  *                     with no cytoplasm has no cytoplasm mean)
  * @param siteFeatures median over cells of each per-cell feature plus {@code cell_count}; only
  *                     {@code cell_count = 0} when there are no cells
- * @param qc           focus, saturation and flags of the site
+ * @param qc           focus, saturation and flags of the site (measured on the raw images)
+ * @param illumination per channel, the id of the illumination function the site was corrected with
+ * @param crops        one crop per cell (row order of {@code cellFeatures}), or null when none were asked for
  */
 public record SiteAnalysis(int cellCount, List<String> featureNames, double[][] cellFeatures,
-                           Map<String, Double> siteFeatures, SiteQc qc) {
+                           Map<String, Double> siteFeatures, SiteQc qc, Map<String, String> illumination,
+                           CellCrops crops) {
 
     public SiteAnalysis {
         featureNames = List.copyOf(featureNames);
         siteFeatures = Collections.unmodifiableMap(new LinkedHashMap<>(siteFeatures));
+        illumination = illumination == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(illumination));
+    }
+
+    public SiteAnalysis(final int cellCount, final List<String> featureNames, final double[][] cellFeatures,
+                        final Map<String, Double> siteFeatures, final SiteQc qc) {
+        this(cellCount, featureNames, cellFeatures, siteFeatures, qc, Map.of(), null);
     }
 }

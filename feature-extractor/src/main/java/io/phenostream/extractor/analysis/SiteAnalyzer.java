@@ -12,11 +12,24 @@ import java.util.Objects;
 import org.opencv.core.Mat;
 
 /**
- * Analyses one imaging site: segments nuclei and cells, measures per-cell features, aggregates them to site
- * medians, and scores image quality. Stateless apart from its parameters, so one instance may be shared by
- * many threads; every native Mat an analysis creates is released before {@link #analyze} returns.
+ * Analyses one imaging site: corrects illumination, segments nuclei and cells, measures per-cell features,
+ * aggregates them to site medians, scores image quality (on the raw images, so clipped pixels are seen as
+ * such) and cuts per-cell crops for the embedding model. Stateless apart from its parameters, so one instance
+ * may be shared by many threads; every native Mat an analysis creates is released before {@link #analyze}
+ * returns.
  */
 public final class SiteAnalyzer {
+
+    /**
+     * Where a site sits for illumination correction: the plate run's estimator accumulates its images and
+     * returns the function to divide by.
+     */
+    public record Illumination(IlluminationEstimator estimator, String runKey, String siteKey) {
+    }
+
+    /** Crops to cut: the channels in the model's order and the cropper (size, normalization). */
+    public record Crops(CellCropper cropper, List<String> channelOrder) {
+    }
 
     /** Site feature holding the number of cells. */
     public static final String CELL_COUNT = "cell_count";
@@ -55,6 +68,15 @@ public final class SiteAnalyzer {
      */
     public SiteAnalysis analyze(final Map<String, byte[]> images, final String nuclearChannel,
                                 final String cellChannel) {
+        return analyze(images, nuclearChannel, cellChannel, null, null);
+    }
+
+    /**
+     * @param illumination the run's illumination estimator and this site's place in it, or null for no correction
+     * @param crops        the crops to cut for the embedding model, or null for none
+     */
+    public SiteAnalysis analyze(final Map<String, byte[]> images, final String nuclearChannel,
+                                final String cellChannel, final Illumination illumination, final Crops crops) {
         Objects.requireNonNull(images, "images");
         if (nuclearChannel == null) {
             throw new IllegalArgumentException("nuclearChannel is required");
@@ -70,6 +92,16 @@ public final class SiteAnalyzer {
                 decoded.put(channel, ChannelDecoder.decode(channel, images.get(channel), scope));
             }
             requireSameSize(decoded, nuclearChannel);
+            final Map<String, String> illuminationIds = new LinkedHashMap<>();
+            final Map<String, Mat> raw = new LinkedHashMap<>(decoded);
+            if (illumination != null) {
+                for (final Map.Entry<String, Mat> entry : decoded.entrySet()) {
+                    final IlluminationFunction fn = illumination.estimator().addSite(illumination.runKey(),
+                        entry.getKey(), illumination.siteKey(), entry.getValue());
+                    illuminationIds.put(entry.getKey(), fn.id());
+                    entry.setValue(fn.apply(entry.getValue(), scope));
+                }
+            }
             final Mat nuclear = decoded.get(nuclearChannel);
 
             final LabelImage nuclei = nucleusSegmenter.segment(nuclear, scope);
@@ -77,11 +109,13 @@ public final class SiteAnalyzer {
                 cellChannel == null ? null : decoded.get(cellChannel), scope);
 
             final List<CellFeatureCalculator.Channel> channels = new ArrayList<>();
+            final Map<String, float[]> pixelsByChannel = new HashMap<>();
             CellFeatureCalculator.Channel nuclearFeatures = null;
             for (final Map.Entry<String, Mat> entry : decoded.entrySet()) {
                 final Mat image = entry.getValue();
                 final float[] pixels = new float[(int) image.total()];
                 image.get(0, 0, pixels);
+                pixelsByChannel.put(entry.getKey(), pixels);
                 final CellFeatureCalculator.Channel channel =
                     new CellFeatureCalculator.Channel(CellFeatureCalculator.prefix(entry.getKey()), pixels);
                 channels.add(channel);
@@ -91,9 +125,11 @@ public final class SiteAnalyzer {
             }
             final CellFeatureCalculator calculator = new CellFeatureCalculator(channels, nuclearFeatures);
             final double[][] rows = calculator.measure(nuclei, cells, nuclear, scope);
-            final SiteQc qc = qualityMeter.measure(nuclear, decoded.values(), nuclei.count(), scope);
+            final SiteQc qc = qualityMeter.measure(raw.get(nuclearChannel), raw.values(), nuclei.count(), scope);
+            final CellCrops cellCrops = crops == null ? null
+                : crops.cropper().crop(pixelsByChannel, crops.channelOrder(), nuclei);
             return new SiteAnalysis(nuclei.count(), calculator.featureNames(), rows,
-                siteMedians(calculator.featureNames(), rows), qc);
+                siteMedians(calculator.featureNames(), rows), qc, illuminationIds, cellCrops);
         }
     }
 

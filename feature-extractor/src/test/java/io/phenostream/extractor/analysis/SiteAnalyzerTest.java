@@ -89,7 +89,7 @@ class SiteAnalyzerTest {
         assertTrue(new SyntheticSite(256, 256).disc(128, 160, 2.5, 0.5).drawnArea() < 30);
         assertEquals(2, analyzeNuclei(site).cellCount());
         // ...and a smaller minimum keeps it.
-        final SiteAnalyzer permissive = new SiteAnalyzer(new ExtractionParameters(1.5, 5, 2000, 12, 0.99));
+        final SiteAnalyzer permissive = new SiteAnalyzer(new ExtractionParameters(1.5, 5, 2000, 12, 0.99, false));
         assertEquals(3, permissive.analyze(Map.of("DNA", site.tiff16()), "DNA", null).cellCount());
     }
 
