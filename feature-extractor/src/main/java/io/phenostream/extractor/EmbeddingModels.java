@@ -59,24 +59,33 @@ final class EmbeddingModels implements AutoCloseable {
         return embedder;
     }
 
+    /** A model input slot this plate has no channel for: the crop's channel is all zeros. */
+    static final String ABSENT = "(absent)";
+
     /**
-     * The plate's channels in the order the model stacks them: the model names channels or the roles
-     * {@code nuclear} and {@code cell}, which resolve to the image-set's nuclear and cell channels.
+     * The plate's channels in the order the model stacks them. A model names plate channels literally or by
+     * role, so one model serves plates with different stains: {@code nuclear} (the image-set's nuclear channel,
+     * required), {@code cell} (its cell channel) and {@code other} (the next channel that is neither); a role the
+     * plate lacks becomes an all-zero channel ({@link #ABSENT}), which the model saw in training (channel dropout).
      */
     static List<String> inputChannels(final EmbeddingModel model, final ImageSet set) {
         final List<String> plate = set.images().stream().map(i -> i.channel()).toList();
         final List<String> order = new ArrayList<>();
+        final java.util.Set<String> used = new java.util.HashSet<>();
         for (final String wanted : model.spec().inputChannels()) {
             final String channel = switch (wanted) {
                 case "nuclear" -> set.nuclearChannel();
-                case "cell" -> set.cellChannel();
+                case "cell" -> set.cellChannel() == null ? ABSENT : set.cellChannel();
+                case "other" -> plate.stream().filter(c -> !c.equals(set.nuclearChannel())
+                    && !c.equals(set.cellChannel()) && !used.contains(c)).findFirst().orElse(ABSENT);
                 default -> wanted;
             };
-            if (channel == null || !plate.contains(channel)) {
+            if (!ABSENT.equals(channel) && (channel == null || !plate.contains(channel))) {
                 throw new IllegalArgumentException("Model " + model.spec().id() + " expects channels "
                     + model.spec().inputChannels() + " but plate " + set.plateId() + " has " + plate
                     + " (nuclear " + set.nuclearChannel() + ", cell " + set.cellChannel() + ")");
             }
+            used.add(channel);
             order.add(channel);
         }
         return order;

@@ -27,7 +27,10 @@ public final class SiteAnalyzer {
     public record Illumination(IlluminationEstimator estimator, String runKey, String siteKey) {
     }
 
-    /** Crops to cut: the channels in the model's order and the cropper (size, normalization). */
+    /**
+     * Crops to cut: the channels in the model's order (a name not among the site's channels is an all-zero
+     * input) and the cropper (size, normalization).
+     */
     public record Crops(CellCropper cropper, List<String> channelOrder) {
     }
 
@@ -126,8 +129,14 @@ public final class SiteAnalyzer {
             final CellFeatureCalculator calculator = new CellFeatureCalculator(channels, nuclearFeatures);
             final double[][] rows = calculator.measure(nuclei, cells, nuclear, scope);
             final SiteQc qc = qualityMeter.measure(raw.get(nuclearChannel), raw.values(), nuclei.count(), scope);
-            final CellCrops cellCrops = crops == null ? null
-                : crops.cropper().crop(pixelsByChannel, crops.channelOrder(), nuclei);
+            CellCrops cellCrops = null;
+            if (crops != null) {
+                for (final String channel : crops.channelOrder()) {
+                    // a model input the plate has no stain for is fed zeros
+                    pixelsByChannel.computeIfAbsent(channel, c -> new float[(int) nuclear.total()]);
+                }
+                cellCrops = crops.cropper().crop(pixelsByChannel, crops.channelOrder(), nuclei);
+            }
             return new SiteAnalysis(nuclei.count(), calculator.featureNames(), rows,
                 siteMedians(calculator.featureNames(), rows), qc, illuminationIds, cellCrops);
         }
