@@ -12,21 +12,30 @@ import org.opencv.core.Size;
 import org.opencv.imgproc.Imgproc;
 
 /**
- * Finds nuclei: smooth, Otsu threshold, fill holes, split touching nuclei by a watershed on the (exact) distance
- * map seeded by its h-maxima, seeds closer than the smallest nucleus's diameter merged, then drop objects
- * outside the size range or touching the image border.
+ * Finds nuclei: smooth, Otsu threshold, fill holes, seed one marker per nucleus at the h-maxima of a relief that
+ * multiplies the distance to the background by the (lightly smoothed) stain intensity, merge seeds closer than the
+ * smallest nucleus's diameter, split touching nuclei by a watershed on the (exact) distance map, then drop
+ * objects outside the size range or touching the image border.
  */
 final class NucleusSegmenter {
 
     /**
-     * Height (pixels of distance) a distance-map peak must rise above the saddle to its neighbour to seed its
-     * own nucleus. Two round nuclei of radius r whose centres are d apart give about r - sqrt(r^2 - d^2/4), but
-     * overlapping nuclei (centres down to 0.8 of the summed radii) of unequal size, blurred by the optics and
-     * the smoothing, keep necks only 0.5-1.5 px deep: a higher h (2 px) merged one in six nuclei of the
-     * synthetic plate. Exact Euclidean distances keep digitisation bumps on one nucleus's ridge below this, and
-     * {@link #minSeedDistance} merges the bumps that are not.
+     * Relative height a peak of the seed relief (distance x intensity) must rise above the saddle to its
+     * neighbour to seed its own nucleus, as a difference of natural logs (0.01 = 1%; {@link #hMaxima}'s plateau
+     * test adds half its epsilon, so about 1.5% in effect). Shape alone misses overlapping nuclei: centres
+     * down to 0.8 of the summed radii, unequal sizes and elongation leave the union of two nuclei nearly convex
+     * once blurred (no distance neck to speak of), but each nucleus is a dome of its own brightness, so the
+     * product dips between them. Texture and noise bumps pass this low bar too; {@link #minSeedDistance} merges
+     * them. Tuned on the synthetic plate (SegmentationAccuracyTest); a constant here because
+     * {@code ExtractionParameters} is shared with the rest of the pipeline.
      */
-    static final double SEED_DYNAMIC_PIXELS = 0.4;
+    static final double SEED_DYNAMIC = 0.01;
+
+    /**
+     * Gaussian sigma (pixels) of the intensity in the seed relief: enough to even out shot noise, less than
+     * {@code smoothingSigma} so that the dip between two overlapping domes survives.
+     */
+    static final double SEED_INTENSITY_SIGMA = 1.0;
 
     private final ExtractionParameters params;
 
@@ -45,7 +54,8 @@ final class NucleusSegmenter {
 
         final Mat distance = scope.mat();
         Imgproc.distanceTransform(foreground, distance, Imgproc.DIST_L2, Imgproc.DIST_MASK_PRECISE);
-        final Mat seeds = hMaxima(distance, foreground, SEED_DYNAMIC_PIXELS, scope);
+        final Mat relief = seedRelief(nuclear, foreground, distance, scope);
+        final Mat seeds = hMaxima(relief, foreground, SEED_DYNAMIC, scope);
         final Mat markers = scope.mat();
         final int seedCount = Imgproc.connectedComponents(seeds, markers, 8, CvType.CV_32S) - 1;
 
@@ -53,16 +63,47 @@ final class NucleusSegmenter {
         final int[] labels = new int[width * height];
         markers.get(0, 0, labels);
         mergeCloseSeeds(labels, seedCount, width, minSeedDistance());
-        final float[] relief = new float[width * height];
-        distance.get(0, 0, relief);
-        for (int i = 0; i < relief.length; i++) {
-            relief[i] = -relief[i];
+        final float[] depth = new float[width * height];
+        distance.get(0, 0, depth);
+        for (int i = 0; i < depth.length; i++) {
+            depth[i] = -depth[i];
         }
         final byte[] inside = new byte[width * height];
         foreground.get(0, 0, inside);
-        MarkerWatershed.flood(relief, labels, inside, width, height);
+        MarkerWatershed.flood(depth, labels, inside, width, height);
         final int count = keepBySizeAwayFromBorder(labels, seedCount, width, height);
         return LabelImage.of(labels, count, width, height, scope);
+    }
+
+    /**
+     * ln(distance + 1) + ln((I - background) / (I at the foreground's rim - background)), clamped at 0 and 0
+     * outside the foreground, where I is the nuclear channel smoothed with {@link #SEED_INTENSITY_SIGMA}: the log
+     * of distance x intensity, so that {@link #SEED_DYNAMIC} is a relative height whatever the stain's
+     * brightness, and both a shape neck and an intensity dip between two nuclei deepen the saddle.
+     */
+    static Mat seedRelief(final Mat nuclear, final Mat foreground, final Mat distance, final MatScope scope) {
+        final Mat intensity = Smoothing.gaussian(nuclear, SEED_INTENSITY_SIGMA, scope);
+        final Mat background = scope.mat();
+        Core.bitwise_not(foreground, background);
+        final double backgroundLevel = Core.mean(intensity, background).val[0];
+        final Mat inner = scope.mat();
+        Imgproc.erode(foreground, inner, scope.track(Imgproc.getStructuringElement(Imgproc.MORPH_RECT, new Size(3, 3))));
+        final Mat rim = scope.mat();
+        Core.subtract(foreground, inner, rim);
+        final double rimLevel = Core.mean(intensity, rim).val[0];
+
+        final Mat relief = scope.mat();
+        Core.subtract(intensity, new Scalar(backgroundLevel), relief);
+        Core.max(relief, new Scalar(1e-6), relief);
+        Core.multiply(relief, new Scalar(1.0 / Math.max(1e-6, rimLevel - backgroundLevel)), relief);
+        final Mat shape = scope.mat();
+        Core.add(distance, new Scalar(1), shape);
+        Core.multiply(relief, shape, relief);
+        Core.log(relief, relief);
+        Core.max(relief, new Scalar(0), relief);
+        final Mat masked = scope.track(Mat.zeros(relief.size(), CvType.CV_32F));
+        relief.copyTo(masked, foreground);
+        return masked;
     }
 
     /**

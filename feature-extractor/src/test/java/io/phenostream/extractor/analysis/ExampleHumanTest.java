@@ -11,6 +11,8 @@ import java.nio.file.Paths;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.opencv.core.Mat;
+import org.opencv.imgcodecs.Imgcodecs;
 
 /**
  * The CellProfiler ExampleHuman site (HT29 cells, 512x512, 8-bit; see shared/data/cellprofiler-examples). Skipped
@@ -52,5 +54,30 @@ class ExampleHumanTest {
         assertTrue(withStain.siteFeatures().get("dna_nucleus_mean") > withStain.siteFeatures().get("dna_cytoplasm_mean"));
         // Nuclei do not depend on the cell stain.
         assertEquals(withStain.cellCount(), ANALYZER.analyze(images, "DNA", null).cellCount());
+    }
+
+    /** Writes the nucleus outlines over the DNA image for a person to judge (not checked in). */
+    @Test
+    void writesANucleusOutlineOverlay() throws IOException {
+        final Path dir = exampleHuman();
+        Assumptions.assumeTrue(dir != null, "shared/data/cellprofiler-examples/ExampleHuman not found");
+        final Path png = Paths.get("target", "overlays", "examplehuman-nuclei.png");
+        OpenCvLoader.ensureLoaded();
+        final int count;
+        try (MatScope scope = new MatScope()) {
+            final Mat dna = ChannelDecoder.decode("DNA", Files.readAllBytes(dir.resolve(PREFIX + "d0.tif")), scope);
+            final LabelImage nuclei = new NucleusSegmenter(ANALYZER.params()).segment(dna, scope);
+            count = nuclei.count();
+            Files.createDirectories(png.getParent());
+            Files.write(png, OutlineOverlay.png(dna, nuclei.pixels(), null));
+        }
+        System.out.println("ExampleHuman: " + count + " nuclei, overlay " + png.toAbsolutePath());
+        assertTrue(count >= 200 && count <= 300, "nuclei: " + count);
+        try (MatScope scope = new MatScope()) {
+            final Mat written = scope.track(Imgcodecs.imread(png.toString(), Imgcodecs.IMREAD_COLOR));
+            assertEquals(512, written.cols());
+            assertEquals(512, written.rows());
+            assertEquals(3, written.channels());
+        }
     }
 }
