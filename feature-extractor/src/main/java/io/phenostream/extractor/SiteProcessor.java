@@ -8,6 +8,7 @@ import io.phenostream.common.events.SiteQc;
 import io.phenostream.common.s3.ObjectStore;
 import io.phenostream.extractor.analysis.CellCropper;
 import io.phenostream.extractor.analysis.IlluminationEstimator;
+import io.phenostream.extractor.analysis.IlluminationFunction;
 import io.phenostream.extractor.analysis.SiteAnalysis;
 import io.phenostream.extractor.embedding.CropEmbedder;
 import io.phenostream.extractor.analysis.SiteAnalyzer;
@@ -29,6 +30,7 @@ public final class SiteProcessor {
     private final IlluminationEstimator illumination = new IlluminationEstimator();
     private final Map<Object, SiteAnalyzer> analyzers = new ConcurrentHashMap<>();
     private final Map<Integer, CellCropper> croppers = new ConcurrentHashMap<>();
+    private final java.util.Set<String> storedIllumination = ConcurrentHashMap.newKeySet();
 
     public SiteProcessor(final ObjectStore store) {
         this(store, null);
@@ -92,7 +94,38 @@ public final class SiteProcessor {
         } catch (final RuntimeException e) {
             throw new SiteFailure("analysis failed: " + e.getMessage(), e);
         }
+        if (illum != null) {
+            storeIlluminationFunctions(set, analysis);
+        }
         return analysis;
+    }
+
+    /**
+     * Keeps each illumination function a site was corrected with in S3, once per id, so the id in a site record
+     * always resolves to the function's values ({@code illumination/<run>/<channel>/<id>.bin}); a replay can
+     * install them instead of re-estimating.
+     */
+    private void storeIlluminationFunctions(final ImageSet set, final SiteAnalysis analysis) {
+        for (final Map.Entry<String, String> used : analysis.illumination().entrySet()) {
+            if (used.getValue().equals(IlluminationFunction.IDENTITY_ID)) {
+                continue;
+            }
+            final String key = "illumination/" + set.runKey() + "/" + used.getKey() + "/" + used.getValue() + ".bin";
+            if (storedIllumination.add(key)) {
+                final IlluminationFunction current = illumination.current(set.runKey(), used.getKey());
+                if (!current.id().equals(used.getValue())) {
+                    storedIllumination.remove(key); // superseded meanwhile; a later site of that estimate stores it
+                    continue;
+                }
+                try {
+                    store.client().putObject(b -> b.bucket(store.bucket()).key(key),
+                        software.amazon.awssdk.core.sync.RequestBody.fromBytes(current.toBytes()));
+                } catch (final RuntimeException e) {
+                    storedIllumination.remove(key);
+                    throw new SiteFailure("cannot store illumination function " + key + ": " + e.getMessage(), e);
+                }
+            }
+        }
     }
 
     /** The site-features record of an analysed site; {@code cellDataUri} names its per-cell table, if stored. */
