@@ -12,6 +12,6 @@ package io.phenostream.common.events;
 public record ScoringParameters(double fdr, double madEpsilon, double outOfFocusRatio, double cytotoxicCellFraction) {
 
     public static ScoringParameters defaults() {
-        return new ScoringParameters(0.05, 1e-6, 0.25, 0.5);
+        return new ScoringParameters(0.05, 1e-6, 0.4, 0.5);
     }
 }

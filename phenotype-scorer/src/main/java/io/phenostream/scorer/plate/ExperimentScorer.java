@@ -147,9 +147,13 @@ public final class ExperimentScorer {
         final List<Double> y = new ArrayList<>();
         for (final Well w : wells) {
             final Double c = w.score().concentration();
-            if (c != null && c > 0) {
+            // The compound's own axis is linear in the fraction of its phenotype (the activity distance is not:
+            // it has a noise floor and mixes directions), so its EC50 is the compound's.
+            final Double readout = w.score().compoundAxisScore() != null ? w.score().compoundAxisScore()
+                : w.score().score();
+            if (c != null && c > 0 && readout != null && Double.isFinite(readout)) {
                 logx.add(Math.log10(c));
-                y.add(w.score().score());
+                y.add(readout);
             }
         }
         final FourParameterLogistic.Fit f = FourParameterLogistic.fit(
@@ -158,13 +162,10 @@ public final class ExperimentScorer {
         d.compound = compound;
         d.score = best;
         d.p = dosesWithP == 0 ? Double.NaN : PValueCombination.bonferroni(minDoseP, dosesWithP);
-        if (f.ok()) {
-            d.fit = new DoseResponseFit(f.status(), f.ec50(), f.hill(), f.top(), f.bottom(), f.rSquared());
-            d.maxEffect = f.top() - f.bottom();
-        } else {
-            d.fit = DoseResponseFit.notFitted(f.status());
-            d.maxEffect = Double.isFinite(baseline) ? best - baseline : null;
-        }
+        d.fit = f.ok() ? new DoseResponseFit(f.status(), f.ec50(), f.hill(), f.top(), f.bottom(), f.rSquared())
+            : DoseResponseFit.notFitted(f.status());
+        // In activity-score units (the fit's top and bottom are on the compound's own axis, top dose ~1).
+        d.maxEffect = Double.isFinite(baseline) ? best - baseline : null;
         d.nWells = wells.size();
         d.doses = List.copyOf(doses);
         d.plates = List.copyOf(new TreeSet<>(wells.stream().map(Well::plateId).toList()));

@@ -177,11 +177,28 @@ public final class PlateScorer {
             }
             scoreSpace[j] = loo;
         }
-        final double[] score = new double[nWells];
+        // Score space: informative, non-redundant features, sphered on the negatives (ScoreSpace).
+        final boolean[] hasData = new boolean[nWells];
+        final List<Integer> withDataList = new ArrayList<>();
         for (int i = 0; i < nWells; i++) {
-            score[i] = sitesUsed[i] == 0 ? Double.NaN : ActivityScore.rms(scoreSpace[i]);
+            hasData[i] = sitesUsed[i] > 0;
+            if (hasData[i]) {
+                withDataList.add(i);
+            }
         }
-
+        final double[][] looNegatives = new double[negatives.length][];
+        for (int k = 0; k < negatives.length; k++) {
+            looNegatives[k] = scoreSpace[negatives[k]];
+        }
+        final ScoreSpace space = ScoreSpace.select(normalized, looNegatives, kept, mad,
+            withDataList.stream().mapToInt(Integer::intValue).toArray());
+        final double[][] looSelected = new double[nWells][];
+        final double[][] selected = new double[nWells][];
+        for (int i = 0; i < nWells; i++) {
+            looSelected[i] = space.project(scoreSpace[i]);
+            selected[i] = space.project(normalized[i]);
+        }
+        final double[] score = space.activity(looSelected, negatives, hasData);
         // Null distribution from the leave-one-out negative scores.
         final List<Integer> nullWells = new ArrayList<>();
         for (final int j : negatives) {
@@ -197,22 +214,19 @@ public final class PlateScorer {
                 : nullScores.parametricPValue(score[i]);
         }
 
-        // Control axis, cross-fitted for the control wells.
-        final double[] axisScore = new double[nWells];
-        Arrays.fill(axisScore, Double.NaN);
-        if (positives.length > 0 && negatives.length > 0) {
-            final ControlAxis full = ControlAxis.fit(vectors(normalized, negatives, -1), vectors(normalized, positives, -1));
-            for (int i = 0; i < nWells; i++) {
-                if (sitesUsed[i] == 0) {
-                    continue;
-                }
-                final boolean control = roles[i] == WellRole.NEGATIVE_CONTROL || roles[i] == WellRole.POSITIVE_CONTROL;
-                final ControlAxis axis = control
-                    ? ControlAxis.fit(vectors(normalized, negatives, i), vectors(normalized, positives, i))
-                    : full;
-                axisScore[i] = axis == null ? Double.NaN : axis.project(normalized[i]);
-            }
+        // Control axis (shrinkage LDA, cross-fitted for the control wells) and each compound's own axis.
+        final double[] axisScore = space.controlAxis(selected, negatives, positives, hasData);
+        final String[] compoundOf = new String[nWells];
+        final Double[] concentrationOf = new Double[nWells];
+        final boolean[] treatment = new boolean[nWells];
+        for (int i = 0; i < nWells; i++) {
+            final PlateMapEntry e = map.get(wells.get(i));
+            compoundOf[i] = e.compound();
+            concentrationOf[i] = e.concentration();
+            treatment[i] = roles[i] == WellRole.TREATMENT;
         }
+        final double[] compoundAxis = space.compoundAxis(selected, negatives, compoundOf, concentrationOf, treatment,
+            hasData);
         final double zPrime = AssayQuality.zPrime(pick(axisScore, positives), pick(axisScore, negatives));
         final double ssmd = AssayQuality.ssmd(pick(axisScore, positives), pick(axisScore, negatives));
 
@@ -268,7 +282,7 @@ public final class PlateScorer {
                 sitesUsed[i], run.sitesPerWell(), cellCount[i], toMap(features, raw[i]), toMap(features, normalized[i]),
                 boxed(score[i]), boxed(pValue[i]), boxed(axisScore[i]), cytotoxic[i], isFinal, updatedAt));
             scores.add(new WellScore(w, e.compound(), e.concentration(), e.unit(), e.role(), boxed(score[i]),
-                boxed(pValue[i]), boxed(axisScore[i]), cellCount[i], cytotoxic[i]));
+                boxed(pValue[i]), boxed(axisScore[i]), cellCount[i], cytotoxic[i], boxed(compoundAxis[i])));
         }
         final int expectedWells = (int) run.plateMap().stream().filter(e -> e.role() != WellRole.EMPTY).count();
         final PlateQc qc = new PlateQc(PlateQc.SCHEMA_VERSION, analysisId, run.experimentId(), run.plateId(),

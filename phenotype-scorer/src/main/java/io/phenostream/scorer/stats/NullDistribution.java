@@ -8,7 +8,8 @@ import org.apache.commons.math3.distribution.TDistribution;
  * normalization statistics that exclude it, so the null is not biased low).
  * <p>
  * Two p-values: the <b>parametric</b> one used for scoring fits a normal to the <i>logarithm</i> of the null
- * scores (RMS distances are right-skewed, like a scaled chi; their log is close to symmetric) and takes the
+ * scores (distances are right-skewed, like a scaled chi; their log is close to symmetric), located and scaled
+ * robustly (median and 1.4826 MAD of the logs; mean and sd when the MAD is 0), and takes the
  * one-sided upper tail of the <i>predictive</i> distribution of a new well: Student's t with n-1 degrees of
  * freedom, scale {@code sd * sqrt(1 + 1/n)}, which accounts for estimating mean and sd from only n negatives.
  * With the usual 16 to 32 negatives per plate an empirical p-value cannot go below {@code 1/(n+1)}, which no FDR
@@ -35,8 +36,15 @@ public final class NullDistribution {
         this.sd = RobustStatistics.sampleSd(scores);
         final double[] logs = Arrays.stream(scores).filter(s -> s > 0).map(Math::log).toArray();
         this.positive = logs.length;
-        this.logMean = RobustStatistics.mean(logs);
-        this.logSd = RobustStatistics.sampleSd(logs);
+        // Robust location and scale: one aberrant control well (debris, a field missed by focus QC) would
+        // otherwise widen the null for every well of the plate.
+        if (logs.length >= 3 && RobustStatistics.mad(logs) > 0) {
+            this.logMean = RobustStatistics.median(logs);
+            this.logSd = 1.4826 * RobustStatistics.mad(logs);
+        } else {
+            this.logMean = RobustStatistics.mean(logs);
+            this.logSd = RobustStatistics.sampleSd(logs);
+        }
         this.predictive = usable() ? new TDistribution(null, positive - 1) : null;
     }
 

@@ -80,16 +80,27 @@ class PlateScorerTest {
         assertEquals(-1.0 / scale, w.get("A01").normalized().get("x"), 1e-9);
         assertFalse(w.get("B01").normalized().containsKey("const"), "constant everywhere: dropped");
         assertEquals(10.0, w.get("B01").features().get("x"), 0.0);
-        assertEquals(8.0 / scale, w.get("B01").score(), 1e-9);
-        // leave-one-out negatives: A01 vs {2,4}: med 3, MAD 1; A02 vs {1,4}: med 2.5, MAD 1.5; A03 vs {1,2}: 1.5, 0.5
-        final double a01 = 2.0 / scale;
-        final double a02 = 0.5 / (1.4826 * 1.5 + EPS);
-        final double a03 = 2.5 / (1.4826 * 0.5 + EPS);
+        // leave-one-out normalized negatives: A01 vs {2,4}: med 3, MAD 1; A02 vs {1,4}: med 2.5, MAD 1.5;
+        // A03 vs {1,2}: med 1.5, MAD 0.5
+        final double n01 = -2.0 / scale;
+        final double n02 = -0.5 / (1.4826 * 1.5 + EPS);
+        final double n03 = 2.5 / (1.4826 * 0.5 + EPS);
+        // One feature: the shrinkage covariance is the negatives' (population) variance, so the activity is the
+        // distance from their mean in their standard deviations, sqrt(D^2 / d) with d = 1.
+        final double mean = (n01 + n02 + n03) / 3;
+        final double sd = Math.sqrt(((n01 - mean) * (n01 - mean) + (n02 - mean) * (n02 - mean)
+            + (n03 - mean) * (n03 - mean)) / 3);
+        final double b01 = Math.abs(8.0 / scale - mean) / sd;
+        assertEquals(b01, w.get("B01").score(), 1e-9);
+        // a negative against the other two: |x - their mean| / (half their spread)
+        final double a01 = Math.abs(n01 - (n02 + n03) / 2) / (Math.abs(n02 - n03) / 2);
+        final double a02 = Math.abs(n02 - (n01 + n03) / 2) / (Math.abs(n01 - n03) / 2);
+        final double a03 = Math.abs(n03 - (n01 + n02) / 2) / (Math.abs(n01 - n02) / 2);
         assertEquals(a01, w.get("A01").score(), 1e-9);
         assertEquals(a02, w.get("A02").score(), 1e-9);
         assertEquals(a03, w.get("A03").score(), 1e-9);
         // the treatment against the LOO null {a01, a02, a03}; a negative's own null has 2 scores: no p
-        final double expectedP = NullDistribution.of(new double[] {a01, a02, a03}).parametricPValue(8.0 / scale);
+        final double expectedP = NullDistribution.of(new double[] {a01, a02, a03}).parametricPValue(b01);
         assertEquals(expectedP, w.get("B01").pValue(), 1e-12);
         assertNull(w.get("A01").pValue());
         assertNull(w.get("B01").controlAxisScore(), "no positive controls");
