@@ -24,10 +24,10 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "Plate seeds (default ${DEFAULT-VALUE}).")
     List<Long> seeds;
 
-    @Option(names = "--sites", defaultValue = "1", description = "Sites per well (default ${DEFAULT-VALUE}).")
+    @Option(names = "--sites", defaultValue = "2", description = "Sites per well (default ${DEFAULT-VALUE}).")
     int sites;
 
-    @Option(names = "--size", defaultValue = "192", description = "Image size in pixels (default ${DEFAULT-VALUE}).")
+    @Option(names = "--size", defaultValue = "256", description = "Image size in pixels (default ${DEFAULT-VALUE}).")
     int size;
 
     @Override

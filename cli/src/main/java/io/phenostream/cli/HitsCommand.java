@@ -70,11 +70,13 @@ final class HitsCommand implements Callable<Integer> {
             switch (format) {
                 case json -> System.out.println(Json.write(hits));
                 case csv -> {
-                    System.out.println("compound,rank,score,p_value,q_value,hit,ec50,hill,max_effect,n_wells,analysis_id");
+                    System.out.println("compound,rank,score,p_value,q_value,hit,ec50,hill,max_effect,n_wells,"
+                        + "analysis_id,replicate_map,replicate_map_p_value,replicate_map_q_value");
                     for (final HitRow h : hits) {
                         System.out.println(String.join(",", quote(h.compound()), Integer.toString(h.rank()),
                             str(h.score()), str(h.pValue()), str(h.qValue()), Boolean.toString(h.hit()), str(h.ec50()),
-                            str(h.hill()), str(h.maxEffect()), Integer.toString(h.nWells()), h.analysisId()));
+                            str(h.hill()), str(h.maxEffect()), Integer.toString(h.nWells()), h.analysisId(),
+                            str(h.replicateMap()), str(h.replicateMapPValue()), str(h.replicateMapQValue())));
                     }
                 }
                 default -> {

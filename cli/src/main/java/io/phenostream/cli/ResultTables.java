@@ -14,11 +14,13 @@ final class ResultTables {
     }
 
     static void printHits(final PrintStream out, final List<HitRow> hits, final double fdr) {
-        out.printf(Locale.ROOT, "%-5s %-14s %9s %10s %10s %-4s %9s %6s %7s%n", "rank", "compound", "score", "p", "q",
-            "hit", "EC50", "hill", "wells");
+        // mAP: replicate agreement of the compound's wells against the negative controls; mAP q its BH q-value.
+        out.printf(Locale.ROOT, "%-5s %-14s %9s %10s %10s %-4s %9s %6s %7s %6s %10s%n", "rank", "compound", "score",
+            "p", "q", "hit", "EC50", "hill", "wells", "mAP", "mAP q");
         for (final HitRow h : hits) {
-            out.printf(Locale.ROOT, "%-5d %-14s %9s %10s %10s %-4s %9s %6s %7d%n", h.rank(), h.compound(), num(h.score()),
-                num(h.pValue()), num(h.qValue()), h.hit() ? "yes" : "", num(h.ec50()), num(h.hill()), h.nWells());
+            out.printf(Locale.ROOT, "%-5d %-14s %9s %10s %10s %-4s %9s %6s %7d %6s %10s%n", h.rank(), h.compound(),
+                num(h.score()), num(h.pValue()), num(h.qValue()), h.hit() ? "yes" : "", num(h.ec50()), num(h.hill()),
+                h.nWells(), fixed(h.replicateMap()), num(h.replicateMapQValue()));
         }
         final long nHits = hits.stream().filter(HitRow::hit).count();
         out.printf(Locale.ROOT, "%d of %d compounds are hits at q < %s%n", nHits, hits.size(), fdr);
@@ -40,6 +42,10 @@ final class ResultTables {
         printPlateQc(out, store.plateQc(experiment, analysisId));
         out.printf("%nRanked compound hit list, experiment %s%n", experiment);
         printHits(out, store.hitList(experiment, analysisId, null, 10_000, 0), fdr);
+    }
+
+    private static String fixed(final Double v) {
+        return v == null || v.isNaN() ? "-" : String.format(Locale.ROOT, "%.3f", v);
     }
 
     static String num(final Double v) {

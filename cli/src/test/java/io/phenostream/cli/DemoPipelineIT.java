@@ -84,6 +84,12 @@ class DemoPipelineIT {
             final int bestInactive = plate.compounds().stream().filter(c -> c.mechanism().label().equals("inactive"))
                 .mapToInt(c -> rank.get(c.compound())).min().orElseThrow();
             assertTrue(worstStrongActive < bestInactive, "strong actives must outrank inactives: " + hits);
+            // Replicate agreement travels scorer -> topic -> sink -> hit list for every compound.
+            for (final HitRow h : hits) {
+                assertTrue(h.replicateMap() != null && h.replicateMap() > 0 && h.replicateMap() <= 1, h.toString());
+                assertTrue(h.replicateMapQValue() != null && h.replicateMapQValue() >= h.replicateMapPValue(),
+                    h.toString());
+            }
             for (final CompoundTruth c : plate.compounds()) {
                 if (c.mechanism().label().equals("inactive")) {
                     assertFalse(hits.stream().filter(h -> h.compound().equals(c.compound())).findFirst().orElseThrow().hit(),
@@ -103,7 +109,8 @@ class DemoPipelineIT {
             final Path out = tmp.resolve("results");
             new ResultFiles(store).write(out, options.experimentId(), ingested.analysisId());
             final List<String> hitsCsv = Files.readAllLines(out.resolve("hits.csv"));
-            assertEquals("compound,rank,score,p_value,q_value,hit,ec50,hill,max_effect,n_wells", hitsCsv.get(0));
+            assertEquals("compound,rank,score,p_value,q_value,hit,ec50,hill,max_effect,n_wells,replicate_map,"
+                + "replicate_map_q_value", hitsCsv.get(0));
             assertEquals(hits.size() + 1, hitsCsv.size());
             assertEquals(97, Files.readAllLines(out.resolve("well-scores.csv")).size());
         }

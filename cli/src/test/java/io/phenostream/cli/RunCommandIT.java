@@ -49,6 +49,8 @@ class RunCommandIT {
         assertTrue(r.err().contains("96 sites, 288 images"), r.err());
         assertTrue(r.err().contains("naming scheme cellprofiler (detected)"), r.err());
         assertTrue(r.out().contains("Ranked compound hit list, experiment EXP-RUN"), r.out());
+        assertTrue(r.out().lines().anyMatch(l -> l.startsWith("rank") && l.contains("mAP") && l.contains("mAP q")),
+            "the hit table shows replicate agreement: " + r.out());
         final List<String> hits = Files.readAllLines(tmp.resolve("out").resolve("hits.csv"));
         assertEquals(7, hits.size(), "header + 6 compounds: " + hits);
         final List<String> qc = Files.readAllLines(tmp.resolve("out").resolve("plate-qc.csv"));

@@ -26,7 +26,7 @@ public final class ResultFiles {
     public static final String WELL_PROFILES = "well-profiles.csv";
 
     static final List<String> HITS_HEADER = List.of("compound", "rank", "score", "p_value", "q_value", "hit", "ec50",
-        "hill", "max_effect", "n_wells");
+        "hill", "max_effect", "n_wells", "replicate_map", "replicate_map_q_value");
     static final List<String> PLATE_QC_HEADER = List.of("plate", "z_prime", "ssmd", "n_wells", "n_cells", "status");
     static final List<String> WELL_SCORES_HEADER = List.of("plate", "well", "compound", "concentration", "role",
         "n_cells", "score", "control_axis_score");
@@ -69,7 +69,8 @@ public final class ResultFiles {
         for (final HitRow h : store.hitList(experimentId, analysis, null, 0, 0)) {
             lines.add(Csv.line(List.of(Csv.text(h.compound()), Integer.toString(h.rank()), Csv.number(h.score()),
                 Csv.number(h.pValue()), Csv.number(h.qValue()), Boolean.toString(h.hit()), Csv.number(h.ec50()),
-                Csv.number(h.hill()), Csv.number(h.maxEffect()), Integer.toString(h.nWells()))));
+                Csv.number(h.hill()), Csv.number(h.maxEffect()), Integer.toString(h.nWells()),
+                Csv.number(h.replicateMap()), Csv.number(h.replicateMapQValue()))));
         }
         return lines;
     }

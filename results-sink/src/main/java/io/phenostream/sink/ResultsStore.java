@@ -86,15 +86,18 @@ public final class ResultsStore implements BatchWriter {
 
     private static final String UPSERT_COMPOUND =
         "INSERT INTO compound_scores (analysis_id, experiment_id, compound, rank, score, p_value, q_value, hit, fit, "
-            + "ec50, hill, top, bottom, max_effect, fit_status, n_wells, doses, plates, final_result, updated_at) "
+            + "ec50, hill, top, bottom, max_effect, fit_status, n_wells, doses, plates, final_result, updated_at, "
+            + "replicate_map, replicate_map_p_value, replicate_map_q_value) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), "
-            + "CAST(? AS jsonb), ?, COALESCE(CAST(? AS timestamptz), now())) "
+            + "CAST(? AS jsonb), ?, COALESCE(CAST(? AS timestamptz), now()), ?, ?, ?) "
             + "ON CONFLICT (analysis_id, experiment_id, compound) DO UPDATE SET rank = EXCLUDED.rank, "
             + "score = EXCLUDED.score, p_value = EXCLUDED.p_value, q_value = EXCLUDED.q_value, hit = EXCLUDED.hit, "
             + "fit = EXCLUDED.fit, ec50 = EXCLUDED.ec50, hill = EXCLUDED.hill, top = EXCLUDED.top, "
             + "bottom = EXCLUDED.bottom, max_effect = EXCLUDED.max_effect, fit_status = EXCLUDED.fit_status, "
             + "n_wells = EXCLUDED.n_wells, doses = EXCLUDED.doses, plates = EXCLUDED.plates, "
-            + "final_result = EXCLUDED.final_result, updated_at = EXCLUDED.updated_at"
+            + "final_result = EXCLUDED.final_result, updated_at = EXCLUDED.updated_at, "
+            + "replicate_map = EXCLUDED.replicate_map, replicate_map_p_value = EXCLUDED.replicate_map_p_value, "
+            + "replicate_map_q_value = EXCLUDED.replicate_map_q_value"
             + String.format(KEEP_FINAL, "compound_scores");
 
     private static final String UPSERT_PLATE_QC =
@@ -131,7 +134,8 @@ public final class ResultsStore implements BatchWriter {
 
     private static final String SELECT_HITS =
         "SELECT analysis_id, compound, rank, score, p_value, q_value, hit, ec50, hill, top, bottom, max_effect, "
-            + "fit_status, n_wells, final_result, updated_at FROM compound_scores "
+            + "fit_status, n_wells, final_result, updated_at, replicate_map, replicate_map_p_value, "
+            + "replicate_map_q_value FROM compound_scores "
             + "WHERE experiment_id = ? AND analysis_id = ? AND (CAST(? AS double precision) IS NULL OR q_value <= ?) "
             + "ORDER BY rank, compound LIMIT CAST(? AS bigint) OFFSET ?";
 
@@ -341,7 +345,10 @@ public final class ResultsStore implements BatchWriter {
                 ps.setString(i++, json(s.doses()));
                 ps.setString(i++, json(s.plates()));
                 ps.setBoolean(i++, s.finalResult());
-                setTimestamp(ps, i, s.updatedAt());
+                setTimestamp(ps, i++, s.updatedAt());
+                setDouble(ps, i++, s.replicateMap());
+                setDouble(ps, i++, s.replicateMapPValue());
+                setDouble(ps, i, s.replicateMapQValue());
                 ps.addBatch();
             }
             ps.executeBatch();
@@ -480,7 +487,8 @@ public final class ResultsStore implements BatchWriter {
                             rs.getBoolean("hit"), getDouble(rs, "ec50"), getDouble(rs, "hill"),
                             getDouble(rs, "top"), getDouble(rs, "bottom"), getDouble(rs, "max_effect"),
                             rs.getString("fit_status"), rs.getInt("n_wells"), rs.getBoolean("final_result"),
-                            getInstant(rs, "updated_at")));
+                            getInstant(rs, "updated_at"), getDouble(rs, "replicate_map"),
+                            getDouble(rs, "replicate_map_p_value"), getDouble(rs, "replicate_map_q_value")));
                     }
                 }
             }

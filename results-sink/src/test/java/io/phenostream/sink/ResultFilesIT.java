@@ -39,7 +39,7 @@ class ResultFilesIT {
         store = new ResultsStore(postgres.getPostgresDatabase());
         store.write(Batch.of(
             compound(A1, "E1", TRICKY, 2, 3.25, 0.04, true, "2024-05-02T00:00:00Z"),
-            compound(A1, "E1", "cpd-1", 1, 12.5, 1.0E-7, true, "2024-05-02T00:00:00Z"),
+            compound(A1, "E1", "cpd-1", 1, 12.5, 1.0E-7, true, "2024-05-02T00:00:00Z", 0.875, 0.0025, 0.0125),
             compound(A2, "E1", "old-analysis", 1, 1.0, 0.5, true, "2024-05-01T00:00:00Z"),
             plateQc(A1, "E1", "P2", PlateQc.Status.RUNNING, null, "2024-05-02T00:00:00Z"),
             plateQc(A1, "E1", "P1", PlateQc.Status.FINAL, 0.625, "2024-05-02T00:00:00Z"),
@@ -64,10 +64,12 @@ class ResultFilesIT {
 
         final List<List<String>> hits = read(dir.resolve("out/hits.csv"));
         assertEquals(List.of("compound", "rank", "score", "p_value", "q_value", "hit", "ec50", "hill", "max_effect",
-            "n_wells"), hits.get(0));
+            "n_wells", "replicate_map", "replicate_map_q_value"), hits.get(0));
         assertEquals(3, hits.size(), "the latest analysis only, two compounds");
-        assertEquals(List.of("cpd-1", "1", "12.5", "5.0E-8", "1.0E-7", "true", "1.5", "1.2", "8.5", "4"), hits.get(1));
+        assertEquals(List.of("cpd-1", "1", "12.5", "5.0E-8", "1.0E-7", "true", "1.5", "1.2", "8.5", "4", "0.875",
+            "0.0125"), hits.get(1));
         assertEquals(TRICKY, hits.get(2).get(0));
+        assertEquals(List.of("", ""), hits.get(2).subList(10, 12), "no replicate agreement: empty cells");
         assertEquals(0.04, Double.parseDouble(hits.get(2).get(4)));
 
         final List<List<String>> qc = read(dir.resolve("out/plate-qc.csv"));

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,13 +70,37 @@ class ResultsStoreIT {
 
     @Test
     void migrationIsIdempotent() throws SQLException {
-        assertEquals(1, firstMigration);
+        assertEquals(2, firstMigration);
         assertEquals(0, secondMigration);
         assertEquals(0, ResultsDatabase.migrate(dataSource));
         assertEquals(1L, count("SELECT count(*) FROM flyway_schema_history WHERE success AND version = '1'"));
+        assertEquals(1L, count("SELECT count(*) FROM flyway_schema_history WHERE success AND version = '2'"));
+        assertEquals(3L, count("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
+            + "AND table_name = 'compound_scores' AND data_type = 'double precision' "
+            + "AND column_name IN ('replicate_map','replicate_map_p_value','replicate_map_q_value')"));
         assertEquals(7L, count("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public' "
             + "AND table_name IN ('experiments','plate_runs','plate_qc','well_profiles','compound_scores',"
             + "'site_features','analyses')"));
+    }
+
+    @Test
+    void versionTwoUpgradesAVersionOneDatabaseKeepingItsRows() throws SQLException {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS upgrade_v1");
+            s.execute("CREATE DATABASE upgrade_v1");
+        }
+        final DataSource v1 = postgres.getDatabase("postgres", "upgrade_v1");
+        Flyway.configure().dataSource(v1).locations(ResultsDatabase.MIGRATIONS).target("1").load().migrate();
+        try (Connection c = v1.getConnection(); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO compound_scores (analysis_id, experiment_id, compound, rank, hit, n_wells, "
+                + "final_result, score) VALUES ('a', 'E1', 'old', 1, false, 2, true, 4.5)");
+        }
+        assertEquals(1, ResultsDatabase.migrate(v1), "only V2 is pending");
+        final List<HitRow> hits = new ResultsStore(v1).hitList("E1", "a", null, 0, 0);
+        assertEquals(1, hits.size());
+        assertEquals(4.5, hits.get(0).score());
+        assertNull(hits.get(0).replicateMap(), "rows written before V2 have no replicate agreement");
+        assertNull(hits.get(0).replicateMapQValue());
     }
 
     @Test
@@ -83,7 +108,7 @@ class ResultsStoreIT {
         final Batch batch = Batch.of(plateRun("E1", "P1", "r1"), site(A1, "E1", "P1", "A01", 1, 40),
             well(A1, "E1", "P1", "A01", "DMSO", null, WellRole.NEGATIVE_CONTROL, 80, Map.of("f1", 0.1), 1.0, 0.0,
                 false, "2024-05-01T10:10:00Z"),
-            compound(A1, "E1", "cpd-1", 1, 9.5, 0.01, false, "2024-05-01T10:10:00Z"),
+            compound(A1, "E1", "cpd-1", 1, 9.5, 0.01, false, "2024-05-01T10:10:00Z", 0.875, 0.0025, 0.0125),
             plateQc(A1, "E1", "P1", PlateQc.Status.RUNNING, 0.6, "2024-05-01T10:10:00Z"));
         store.write(batch);
         store.write(batch);
@@ -98,6 +123,8 @@ class ResultsStoreIT {
         assertEquals("images/ab/abcdef", text("SELECT images->0->>'key' FROM site_features"));
         assertEquals("none", text("SELECT spec->>'modelName' FROM analyses"));
         assertEquals("1.5", text("SELECT ec50::text FROM compound_scores"));
+        assertEquals("0.875 0.0025 0.0125", text("SELECT replicate_map || ' ' || replicate_map_p_value || ' ' "
+            + "|| replicate_map_q_value FROM compound_scores"));
         assertEquals("10", text("SELECT doses->1->>'concentration' FROM compound_scores")
             .replace(".0", ""));
         assertEquals("2024-05-01 10:10:00+00", text("SELECT updated_at AT TIME ZONE 'UTC' || '+00' FROM plate_qc"));
@@ -135,6 +162,31 @@ class ResultsStoreIT {
         final List<HitRow> after = store.hitList("E1", A1, null, 0, 0);
         assertEquals(7.5, after.get(0).score());
         assertEquals(2.0, after.get(2).score());
+    }
+
+    @Test
+    void replicateAgreementLandsInTheHitListAndIsUpdatedOrCleared() throws SQLException {
+        store.write(Batch.of(compound(A1, "E1", "with", 1, 9.0, 0.01, false, "2024-05-01T10:00:00Z", 0.8125, 0.004,
+                0.02),
+            compound(A1, "E1", "without", 2, 1.0, 0.5, false, "2024-05-01T10:00:00Z")));
+        List<HitRow> hits = store.hitList("E1", A1, null, 0, 0);
+        assertEquals(0.8125, hits.get(0).replicateMap());
+        assertEquals(0.004, hits.get(0).replicateMapPValue());
+        assertEquals(0.02, hits.get(0).replicateMapQValue());
+        assertNull(hits.get(1).replicateMap(), "a record without replicate agreement stores NULL");
+        assertNull(hits.get(1).replicateMapPValue());
+        assertNull(hits.get(1).replicateMapQValue());
+        // The upsert rewrites the columns: new values replace old ones, NaN and absent values become NULL.
+        store.write(Batch.of(compound(A1, "E1", "with", 1, 9.0, 0.01, true, "2024-05-01T11:00:00Z", 0.5, Double.NaN,
+                null),
+            compound(A1, "E1", "without", 2, 1.0, 0.5, true, "2024-05-01T11:00:00Z", 0.25, 0.5, 0.6)));
+        hits = store.hitList("E1", A1, null, 0, 0);
+        assertEquals(0.5, hits.get(0).replicateMap());
+        assertNull(hits.get(0).replicateMapPValue());
+        assertNull(hits.get(0).replicateMapQValue());
+        assertEquals(0.25, hits.get(1).replicateMap());
+        assertEquals(0.6, hits.get(1).replicateMapQValue());
+        assertEquals(1L, count("SELECT count(*) FROM compound_scores WHERE replicate_map_q_value = 0.6"));
     }
 
     @Test

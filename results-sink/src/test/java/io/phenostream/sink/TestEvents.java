@@ -54,6 +54,16 @@ final class TestEvents {
             List.of("P1"), fin, updatedAt);
     }
 
+    /** {@link #compound} with replicate agreement (mAP, its p-value and q-value). */
+    static CompoundScore compound(final String analysis, final String exp, final String compound, final int rank,
+                                  final double score, final double q, final boolean fin, final String updatedAt,
+                                  final Double replicateMap, final Double replicateMapP, final Double replicateMapQ) {
+        final CompoundScore c = compound(analysis, exp, compound, rank, score, q, fin, updatedAt);
+        return new CompoundScore(c.schemaVersion(), c.analysisId(), c.experimentId(), c.compound(), c.rank(),
+            c.score(), c.pValue(), c.qValue(), c.hit(), c.fit(), c.maxEffect(), c.nWells(), c.doses(), c.plates(),
+            c.finalResult(), c.updatedAt(), replicateMap, replicateMapP, replicateMapQ);
+    }
+
     static PlateQc plateQc(final String analysis, final String exp, final String plate, final PlateQc.Status status,
                            final Double zPrime, final String updatedAt) {
         return new PlateQc(1, analysis, exp, plate, "r1", zPrime, 4.25, 96, 96, 12345L, 190, 192, 1, 1, status,

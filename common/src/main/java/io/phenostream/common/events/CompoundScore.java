@@ -5,13 +5,29 @@ import java.util.List;
 /**
  * Topic {@code compound-scores} (compacted, key = {@link Keys#compound}). One compound of an experiment for one
  * analysis, over all its wells, doses and plates. {@code rank} is 1 for the most active compound.
+ * {@code replicateMap} is the replicate agreement (mean average precision of its wells retrieving each other
+ * against the negative controls, as copairs computes it), with its permutation p-value and its Benjamini-Hochberg
+ * q-value over the experiment's compounds; null where not computed, and in records written before these fields
+ * existed (they are optional, so the schema version stays 1: older readers ignore them, newer ones read old
+ * records with nulls).
  */
 public record CompoundScore(int schemaVersion, String analysisId, String experimentId, String compound, int rank,
                             double score, double pValue, double qValue, boolean hit, DoseResponseFit fit,
                             Double maxEffect, int nWells, List<DosePoint> doses, List<String> plates,
-                            boolean finalResult, String updatedAt) implements Versioned {
+                            boolean finalResult, String updatedAt, Double replicateMap, Double replicateMapPValue,
+                            Double replicateMapQValue) implements Versioned {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** Without replicate agreement. */
+    public CompoundScore(final int schemaVersion, final String analysisId, final String experimentId,
+                         final String compound, final int rank, final double score, final double pValue,
+                         final double qValue, final boolean hit, final DoseResponseFit fit, final Double maxEffect,
+                         final int nWells, final List<DosePoint> doses, final List<String> plates,
+                         final boolean finalResult, final String updatedAt) {
+        this(schemaVersion, analysisId, experimentId, compound, rank, score, pValue, qValue, hit, fit, maxEffect,
+            nWells, doses, plates, finalResult, updatedAt, null, null, null);
+    }
 
     /** Mean activity over the replicate wells of one concentration. */
     public record DosePoint(double concentration, double meanScore, double meanControlAxisScore, int nWells) {

@@ -70,6 +70,35 @@ class EventSerdeTest {
     }
 
     @Test
+    void compoundScoreWithReplicateAgreement() {
+        final CompoundScore withMap = new CompoundScore(1, AID, "E1", "CPD-1", 1, 5.2, 1e-8, 1e-7, true,
+            CompoundScore.DoseResponseFit.notFitted("flat"), null, 12, List.of(), List.of("P1"), true,
+            "2026-11-26T10:00:00Z", 0.875, 0.0125, 0.05);
+        assertRoundTrip(EventSerdes.compoundScore(), withMap);
+        final String json = new String(EventSerdes.compoundScore().serialize("t", withMap), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"replicateMap\":0.875"), json);
+        assertTrue(json.contains("\"replicateMapPValue\":0.0125"), json);
+        assertTrue(json.contains("\"replicateMapQValue\":0.05"), json);
+    }
+
+    @Test
+    void compoundScoreWrittenBeforeReplicateAgreementStillReads() {
+        // A record as the first version of the scorer wrote it: no replicateMap* fields at all.
+        final String old = "{\"analysisId\":\"a\",\"compound\":\"CPD-1\",\"doses\":[],\"experimentId\":\"E1\","
+            + "\"finalResult\":true,\"fit\":{\"bottom\":null,\"ec50\":null,\"hill\":null,\"rSquared\":null,"
+            + "\"status\":\"flat\",\"top\":null},\"hit\":false,\"maxEffect\":0.5,\"nWells\":12,\"pValue\":0.2,"
+            + "\"plates\":[\"P1\"],\"qValue\":0.4,\"rank\":3,\"schemaVersion\":1,\"score\":1.5,"
+            + "\"updatedAt\":\"2026-11-26T10:00:00Z\"}";
+        final CompoundScore back = EventSerdes.compoundScore().deserialize("t", old.getBytes(StandardCharsets.UTF_8));
+        assertEquals(new CompoundScore(1, "a", "E1", "CPD-1", 3, 1.5, 0.2, 0.4, false,
+            CompoundScore.DoseResponseFit.notFitted("flat"), 0.5, 12, List.of(), List.of("P1"), true,
+            "2026-11-26T10:00:00Z"), back);
+        assertEquals(null, back.replicateMap());
+        assertEquals(null, back.replicateMapPValue());
+        assertEquals(null, back.replicateMapQValue());
+    }
+
+    @Test
     void plateQc() {
         assertRoundTrip(EventSerdes.plateQc(), new PlateQc(1, AID, "E1", "P1", "r1", 0.62, 4.1, 96, 96, 6000, 192, 192,
             1, 3, PlateQc.Status.FINAL, List.of("edge_effect"), "2026-11-26T10:00:00Z"));

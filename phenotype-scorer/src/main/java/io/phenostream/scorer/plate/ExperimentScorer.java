@@ -7,6 +7,7 @@ import io.phenostream.common.events.CompoundScore.DoseResponseFit;
 import io.phenostream.common.events.ScoringParameters;
 import io.phenostream.scorer.stats.BenjaminiHochberg;
 import io.phenostream.scorer.stats.FourParameterLogistic;
+import io.phenostream.scorer.stats.MeanAveragePrecision;
 import io.phenostream.scorer.stats.PValueCombination;
 import io.phenostream.scorer.stats.RobustStatistics;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -39,6 +41,9 @@ import java.util.TreeSet;
  *       wells (null without negatives).</li>
  *   <li>Several runs of one plate (re-imaging) each contribute their wells; {@code plates} lists plate ids
  *       once. {@code finalResult} = every plate run contributing wells to the compound is final.</li>
+ *   <li>Replicate agreement ({@link ReplicateAgreement}): mAP of the compound's wells' replicate APs (each
+ *       computed on its own plate), permutation p-value, BH q-value over the compounds that have one; null
+ *       where no well has an AP. Reported beside the hit call, not part of it.</li>
  * </ul>
  * A compound without any p-value (too few negative controls on its plates) has NaN p and q and is no hit.
  */
@@ -88,6 +93,8 @@ public final class ExperimentScorer {
             drafts.add(draft(c.getKey(), c.getValue(), baseline));
         }
         final double[] q = BenjaminiHochberg.qValues(drafts.stream().mapToDouble(d -> d.p).toArray());
+        final Map<String, ReplicateAgreement.Agreement> agreement =
+            ReplicateAgreement.compounds(replicateQueries(byCompound));
         for (int i = 0; i < drafts.size(); i++) {
             drafts.get(i).q = q[i];
         }
@@ -98,11 +105,31 @@ public final class ExperimentScorer {
         final String updatedAt = now.toString();
         for (int i = 0; i < drafts.size(); i++) {
             final Draft d = drafts.get(i);
+            final ReplicateAgreement.Agreement a = agreement.get(d.compound);
             out.add(new CompoundScore(CompoundScore.SCHEMA_VERSION, analysisId, experimentId, d.compound, i + 1,
                 d.score, d.p, d.q, d.q < params.fdr(), d.fit, d.maxEffect, d.nWells, d.doses, d.plates,
-                d.finalResult, updatedAt));
+                d.finalResult, updatedAt, boxed(a == null ? Double.NaN : a.map()),
+                boxed(a == null ? Double.NaN : a.pValue()), boxed(a == null ? Double.NaN : a.qValue())));
         }
         return out;
+    }
+
+    /** Per compound, the replicate APs of its wells that have one (a compound with none is left out). */
+    private static SortedMap<String, List<MeanAveragePrecision.Query>> replicateQueries(
+        final SortedMap<String, List<Well>> byCompound) {
+        final TreeMap<String, List<MeanAveragePrecision.Query>> out = new TreeMap<>();
+        for (final Map.Entry<String, List<Well>> c : byCompound.entrySet()) {
+            final List<MeanAveragePrecision.Query> q = c.getValue().stream().map(w -> w.score().replicateAp())
+                .filter(Objects::nonNull).toList();
+            if (!q.isEmpty()) {
+                out.put(c.getKey(), q);
+            }
+        }
+        return out;
+    }
+
+    private static Double boxed(final double v) {
+        return Double.isFinite(v) ? v : null;
     }
 
     private static final class Draft {
@@ -145,6 +172,7 @@ public final class ExperimentScorer {
         }
         final List<Double> logx = new ArrayList<>();
         final List<Double> y = new ArrayList<>();
+        boolean onCompoundAxis = true;
         for (final Well w : wells) {
             final Double c = w.score().concentration();
             // The compound's own axis is linear in the fraction of its phenotype (the activity distance is not:
@@ -152,12 +180,16 @@ public final class ExperimentScorer {
             final Double readout = w.score().compoundAxisScore() != null ? w.score().compoundAxisScore()
                 : w.score().score();
             if (c != null && c > 0 && readout != null && Double.isFinite(readout)) {
+                onCompoundAxis &= w.score().compoundAxisScore() != null;
                 logx.add(Math.log10(c));
                 y.add(readout);
             }
         }
-        final FourParameterLogistic.Fit f = FourParameterLogistic.fit(
-            logx.stream().mapToDouble(Double::doubleValue).toArray(), y.stream().mapToDouble(Double::doubleValue).toArray());
+        final double[] xs = logx.stream().mapToDouble(Double::doubleValue).toArray();
+        final double[] ys = y.stream().mapToDouble(Double::doubleValue).toArray();
+        // On the compound axis the negative controls are 0 by construction, so they fix the bottom plateau.
+        final FourParameterLogistic.Fit f = onCompoundAxis && !y.isEmpty()
+            ? FourParameterLogistic.fitWithBottom(xs, ys, 0.0) : FourParameterLogistic.fit(xs, ys);
         final Draft d = new Draft();
         d.compound = compound;
         d.score = best;

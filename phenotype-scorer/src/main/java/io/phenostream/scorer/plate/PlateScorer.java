@@ -10,6 +10,7 @@ import io.phenostream.common.events.SiteFeatures;
 import io.phenostream.common.events.WellProfile;
 import io.phenostream.scorer.stats.ActivityScore;
 import io.phenostream.scorer.stats.AssayQuality;
+import io.phenostream.scorer.stats.MeanAveragePrecision;
 import io.phenostream.scorer.stats.NullDistribution;
 import io.phenostream.scorer.stats.RobustStatistics;
 import java.time.Instant;
@@ -179,19 +180,15 @@ public final class PlateScorer {
         }
         // Score space: informative, non-redundant features, sphered on the negatives (ScoreSpace).
         final boolean[] hasData = new boolean[nWells];
-        final List<Integer> withDataList = new ArrayList<>();
         for (int i = 0; i < nWells; i++) {
             hasData[i] = sitesUsed[i] > 0;
-            if (hasData[i]) {
-                withDataList.add(i);
-            }
         }
         final double[][] looNegatives = new double[negatives.length][];
         for (int k = 0; k < negatives.length; k++) {
             looNegatives[k] = scoreSpace[negatives[k]];
         }
         final ScoreSpace space = ScoreSpace.select(normalized, looNegatives, kept, mad,
-            withDataList.stream().mapToInt(Integer::intValue).toArray());
+            Arrays.stream(negatives).filter(i -> hasData[i]).toArray());
         final double[][] looSelected = new double[nWells][];
         final double[][] selected = new double[nWells][];
         for (int i = 0; i < nWells; i++) {
@@ -227,6 +224,8 @@ public final class PlateScorer {
         }
         final double[] compoundAxis = space.compoundAxis(selected, negatives, compoundOf, concentrationOf, treatment,
             hasData);
+        final MeanAveragePrecision.Query[] replicateAp = ReplicateAgreement.wells(selected, compoundOf, treatment,
+            negatives, hasData);
         final double zPrime = AssayQuality.zPrime(pick(axisScore, positives), pick(axisScore, negatives));
         final double ssmd = AssayQuality.ssmd(pick(axisScore, positives), pick(axisScore, negatives));
 
@@ -282,7 +281,8 @@ public final class PlateScorer {
                 sitesUsed[i], run.sitesPerWell(), cellCount[i], toMap(features, raw[i]), toMap(features, normalized[i]),
                 boxed(score[i]), boxed(pValue[i]), boxed(axisScore[i]), cytotoxic[i], isFinal, updatedAt));
             scores.add(new WellScore(w, e.compound(), e.concentration(), e.unit(), e.role(), boxed(score[i]),
-                boxed(pValue[i]), boxed(axisScore[i]), cellCount[i], cytotoxic[i], boxed(compoundAxis[i])));
+                boxed(pValue[i]), boxed(axisScore[i]), cellCount[i], cytotoxic[i], boxed(compoundAxis[i]),
+                replicateAp[i]));
         }
         final int expectedWells = (int) run.plateMap().stream().filter(e -> e.role() != WellRole.EMPTY).count();
         final PlateQc qc = new PlateQc(PlateQc.SCHEMA_VERSION, analysisId, run.experimentId(), run.plateId(),

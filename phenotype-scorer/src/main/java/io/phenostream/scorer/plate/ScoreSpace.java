@@ -19,12 +19,17 @@ import java.util.Map;
  *       make robust z-scores explode on any other value), no negative control is a more extreme outlier on it
  *       than |z| = {@value #MAX_CONTROL_Z} (leave-one-out; pycytominer's {@code drop_outliers} applied to the
  *       controls, which are replicates of one condition: such a feature is numerically unstable, e.g. the median
- *       of a quantized background, and would dominate every distance), and it is not a near-copy (|Pearson r|
- *       over the plate's wells >= {@value #MAX_CORRELATION}) of a feature kept before it (name order).</li>
+ *       of a bimodal pixel mix, and would dominate every distance), and it is not a near-copy (|Pearson r| over
+ *       the negative controls >= {@value #MAX_CORRELATION}) of a feature kept before it (name order). Redundancy
+ *       is judged on the controls, where only technical variation is left: over all wells, any two readouts of
+ *       one treatment correlate, and pruning there dropped the reporter's nucleus/cytoplasm ratio in favour of
+ *       its stain-dependent mean intensity, halving Z'.</li>
  *   <li><b>Activity score</b>: {@code sqrt(D^2 / d)}, D the Mahalanobis distance from the negatives' mean under
  *       their shrinkage covariance, d the number of selected features (so negatives score ~1). A negative control
  *       is scored leave-one-out: covariance and mean from the other negatives.</li>
- *   <li><b>Control axis</b>: shrinkage-LDA direction {@code w = Sigma^-1 (mu_pos - mu_neg)}, score
+ *   <li><b>Control axis</b>: Fisher's shrinkage-LDA direction {@code w = Sigma^-1 (mu_pos - mu_neg)}, Sigma the
+ *       within-class covariance pooled over negatives and positives (so features the positives vary on are
+ *       down-weighted), score
  *       {@code (x - mu_neg).w / (mu_pos - mu_neg).w}: negatives ~0, positives ~1; each control well scored by an
  *       axis fitted without it (cross-fitting; with dozens of dimensions in-sample scoring inflates Z').</li>
  *   <li><b>Compound axis</b> (the dose-response readout): the same projection on the direction from the
@@ -37,7 +42,7 @@ final class ScoreSpace {
 
     static final double MAX_CORRELATION = 0.9;
     /** A feature making any negative control a more extreme outlier than this (robust z) is unstable. */
-    static final double MAX_CONTROL_Z = 50;
+    static final double MAX_CONTROL_Z = 15;
 
     private final int[] selected;
 
@@ -45,9 +50,9 @@ final class ScoreSpace {
         this.selected = selected;
     }
 
-    /** Chooses the features; {@code withData} are the wells that have a profile. */
+    /** Chooses the features; {@code negativesWithData} are the negative-control wells that have a profile. */
     static ScoreSpace select(final double[][] normalized, final double[][] looNegatives, final boolean[] usable,
-                             final double[] mad, final int[] withData) {
+                             final double[] mad, final int[] negativesWithData) {
         final List<Integer> kept = new ArrayList<>();
         final int nFeatures = usable.length;
         for (int f = 0; f < nFeatures; f++) {
@@ -66,7 +71,7 @@ final class ScoreSpace {
             }
             boolean redundant = false;
             for (final int k : kept) {
-                if (Math.abs(correlation(normalized, withData, f, k)) >= MAX_CORRELATION) {
+                if (Math.abs(correlation(normalized, negativesWithData, f, k)) >= MAX_CORRELATION) {
                     redundant = true;
                     break;
                 }
@@ -179,12 +184,34 @@ final class ScoreSpace {
             this.scale = scale;
         }
 
+        /** Fisher's LDA: the within-class covariance pooled over both groups (each centred on its own mean). */
         static Axis fit(final double[][] from, final double[][] to) {
             if (from.length < 2 || to.length == 0) {
                 return null;
             }
-            final ShrinkageCovariance cov = ShrinkageCovariance.of(from);
+            final ShrinkageCovariance cov = ShrinkageCovariance.of(pooledResiduals(from, to));
             return cov == null ? null : fit(from, to, cov);
+        }
+
+        private static double[][] pooledResiduals(final double[][] a, final double[][] b) {
+            final double[][] out = new double[a.length + b.length][];
+            final double[] ma = mean(a);
+            final double[] mb = mean(b);
+            for (int i = 0; i < a.length; i++) {
+                out[i] = minus(a[i], ma);
+            }
+            for (int i = 0; i < b.length; i++) {
+                out[a.length + i] = minus(b[i], mb);
+            }
+            return out;
+        }
+
+        private static double[] minus(final double[] x, final double[] m) {
+            final double[] r = new double[x.length];
+            for (int f = 0; f < x.length; f++) {
+                r[f] = Double.isFinite(x[f]) ? x[f] - m[f] : 0;
+            }
+            return r;
         }
 
         static Axis fit(final double[][] from, final double[][] to, final ShrinkageCovariance cov) {

@@ -84,6 +84,23 @@ public final class FourParameterLogistic {
 
     /** Fits the finite (logx, y) pairs; replicate points at one dose are fitted individually. */
     public static Fit fit(final double[] logx, final double[] y) {
+        return fit(logx, y, Double.NaN);
+    }
+
+    /**
+     * The same fit with the bottom plateau fixed at {@code bottom} (three free parameters), as GraphPad advises for
+     * responses normalized so that the controls are 0: the controls then identify the bottom, and a compound whose
+     * EC50 lies near the lowest tested dose still gets one. The F-test against a flat line has 2 extra parameters.
+     */
+    public static Fit fitWithBottom(final double[] logx, final double[] y, final double bottom) {
+        if (!Double.isFinite(bottom)) {
+            throw new IllegalArgumentException("bottom must be finite: " + bottom);
+        }
+        return fit(logx, y, bottom);
+    }
+
+    private static Fit fit(final double[] logx, final double[] y, final double fixedBottom) {
+        final boolean bottomFixed = Double.isFinite(fixedBottom);
         if (logx.length != y.length) {
             throw new IllegalArgumentException("logx and y differ in length: " + logx.length + " vs " + y.length);
         }
@@ -102,7 +119,7 @@ public final class FourParameterLogistic {
             acc[0] += ys[i];
             acc[1]++;
         }
-        if (byDose.size() < MIN_DOSES) {
+        if (byDose.size() < (bottomFixed ? MIN_DOSES - 1 : MIN_DOSES)) {
             return Fit.notFitted(TOO_FEW_DOSES);
         }
         final double mean = RobustStatistics.mean(ys);
@@ -124,7 +141,12 @@ public final class FourParameterLogistic {
             xMin - EC50_MARGIN_DECADES, MIN_HILL};
         final double[] upper = {yMax + PLATEAU_SPANS * span, yMax + PLATEAU_SPANS * span,
             xMax + EC50_MARGIN_DECADES, MAX_HILL};
-        final double bottom0 = byDose.firstEntry().getValue()[0] / byDose.firstEntry().getValue()[1];
+        if (bottomFixed) {
+            lower[0] = fixedBottom;
+            upper[0] = fixedBottom;
+        }
+        final double bottom0 = bottomFixed ? fixedBottom
+            : byDose.firstEntry().getValue()[0] / byDose.firstEntry().getValue()[1];
         final double top0 = byDose.lastEntry().getValue()[0] / byDose.lastEntry().getValue()[1];
 
         LeastSquaresOptimizer.Optimum best = null;
@@ -151,9 +173,10 @@ public final class FourParameterLogistic {
         }
         final double rSquared = 1.0 - ssRes / ssTot;
         String status = OK;
-        if (isFlat(ssTot, ssRes, n)) {
+        if (isFlat(ssTot, ssRes, n, bottomFixed ? 3 : 4)) {
             status = FLAT;
-        } else if (atBound(p, lower, upper, 0) || atBound(p, lower, upper, 1) || atBound(p, lower, upper, 2)) {
+        } else if ((!bottomFixed && atBound(p, lower, upper, 0)) || atBound(p, lower, upper, 1)
+            || atBound(p, lower, upper, 2)) {
             status = NOT_CONVERGED;
         }
         return new Fit(status, p[0], p[1], p[2], p[3], rSquared);
@@ -166,8 +189,13 @@ public final class FourParameterLogistic {
 
     /** Extra-sum-of-squares F-test, 4PL (4 parameters) against a constant (1 parameter). */
     static boolean isFlat(final double ssTot, final double ssRes, final int n) {
-        final int dfExtra = 3;
-        final int dfRes = n - 4;
+        return isFlat(ssTot, ssRes, n, 4);
+    }
+
+    /** Extra-sum-of-squares F-test of a curve with {@code parameters} free parameters against a constant. */
+    static boolean isFlat(final double ssTot, final double ssRes, final int n, final int parameters) {
+        final int dfExtra = parameters - 1;
+        final int dfRes = n - parameters;
         if (dfRes < 1 || ssRes <= 1e-24 * ssTot) {
             return false;
         }

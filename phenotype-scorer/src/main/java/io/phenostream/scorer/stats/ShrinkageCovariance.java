@@ -2,6 +2,7 @@ package io.phenostream.scorer.stats;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.CholeskyDecomposition;
+import org.apache.commons.math3.linear.NonPositiveDefiniteMatrixException;
 import org.apache.commons.math3.linear.RealMatrix;
 
 /**
@@ -19,6 +20,9 @@ import org.apache.commons.math3.linear.RealMatrix;
  * Missing values (NaN) are taken to be at the controls' mean: they neither add nor remove distance.
  */
 public final class ShrinkageCovariance {
+
+    /** Least shrinkage when there are no more rows than features (the sample covariance is then singular). */
+    static final double MIN_SHRINKAGE_WHEN_SINGULAR = 0.05;
 
     private final double[] mean;
     private final double[][] inverse;
@@ -102,7 +106,22 @@ public final class ShrinkageCovariance {
             bBar2 += norm / d;
         }
         bBar2 /= (double) n * n;
-        final double lambda = delta2 > 0 ? Math.min(1.0, Math.min(bBar2, delta2) / delta2) : 1.0;
+        double lambda = delta2 > 0 ? Math.min(1.0, Math.min(bBar2, delta2) / delta2) : 1.0;
+        if (n <= d) {
+            // The sample covariance is singular; the estimator can still say ~0 (two rows: x1 = -x2, so every
+            // x_k x_k^T equals S and b2 = 0), which a plate scored while its first controls arrive hits.
+            lambda = Math.max(lambda, MIN_SHRINKAGE_WHEN_SINGULAR);
+        }
+        try {
+            return new ShrinkageCovariance(mean, inverse(s, m, lambda), lambda);
+        } catch (final NonPositiveDefiniteMatrixException e) {
+            // Numerically singular despite shrinkage (features that are near-copies within these rows).
+            return new ShrinkageCovariance(mean, inverse(s, m, 1.0), 1.0);
+        }
+    }
+
+    private static double[][] inverse(final double[][] s, final double m, final double lambda) {
+        final int d = s.length;
         final double[][] sigma = new double[d][d];
         for (int a = 0; a < d; a++) {
             for (int b = 0; b < d; b++) {
@@ -111,7 +130,7 @@ public final class ShrinkageCovariance {
         }
         final RealMatrix inv = new CholeskyDecomposition(new Array2DRowRealMatrix(sigma, false), 1e-12, 1e-14)
             .getSolver().getInverse();
-        return new ShrinkageCovariance(mean, inv.getData(), lambda);
+        return inv.getData();
     }
 
     /** Ledoit-Wolf shrinkage intensity in [0, 1]: 0 = sample covariance, 1 = scaled identity. */

@@ -101,4 +101,29 @@ class FourParameterLogisticTest {
         }
         assertEquals(FourParameterLogistic.NOT_CONVERGED, FourParameterLogistic.fit(x, y).status());
     }
+
+    @Test
+    void aFixedBottomIdentifiesAnEc50NearTheLowestDose() {
+        // The screen's 6-dose 1:3 series (0.123 .. 30 uM) with EC50 0.35 uM: only one dose below it, so a free
+        // bottom plateau is not identified; the controls (0 on the compound axis) fix it.
+        final double[] doses = {0.123, 0.37, 1.111, 3.333, 10, 30};
+        final double[] x = new double[12];
+        final double[] y = new double[12];
+        for (int i = 0; i < 12; i++) {
+            x[i] = Math.log10(doses[i / 2] * 1e-6);
+            y[i] = FourParameterLogistic.value(x[i], 0.0, 0.9, Math.log10(0.35e-6), 1.5) + (i % 2 == 0 ? 0.04 : -0.04);
+        }
+        final FourParameterLogistic.Fit fixed = FourParameterLogistic.fitWithBottom(x, y, 0.0);
+        assertEquals(FourParameterLogistic.OK, fixed.status());
+        assertEquals(0.0, fixed.bottom(), 0.0);
+        assertEquals(Math.log10(0.35e-6), fixed.logEc50(), 0.05);
+        assertEquals(0.9, fixed.top(), 0.02);
+    }
+
+    @Test
+    void aFixedBottomStillReportsAFlatResponse() {
+        final double[] x = {-7, -7, -6.5, -6.5, -6, -6, -5.5, -5.5, -5, -5};
+        final double[] y = {0.05, -0.04, 0.02, -0.03, 0.04, -0.05, 0.01, 0.03, -0.02, 0.00};
+        assertEquals(FourParameterLogistic.FLAT, FourParameterLogistic.fitWithBottom(x, y, 0.0).status());
+    }
 }

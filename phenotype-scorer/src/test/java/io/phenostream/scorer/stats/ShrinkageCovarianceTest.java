@@ -47,6 +47,18 @@ class ShrinkageCovarianceTest {
         assertNull(ShrinkageCovariance.of(new double[][] {{1, 2}, {1, 2}}), "no variance at all");
     }
 
+    @Test
+    void twoControlsInManyDimensionsStayInvertible() {
+        // Two rows: x1 - mean = -(x2 - mean), so every x_k x_k^T equals S and Ledoit-Wolf's b2 is 0: without a
+        // floor the estimate is the rank-1 sample covariance and Cholesky fails (seen while a plate's first
+        // negative controls arrive).
+        final double[][] rows = {{1, 5, -2, 0.5}, {3, 4, 0, 0.5}};
+        final ShrinkageCovariance c = ShrinkageCovariance.of(rows);
+        assertEquals(ShrinkageCovariance.MIN_SHRINKAGE_WHEN_SINGULAR, c.shrinkage(), 1e-12);
+        final double d2 = c.mahalanobis2(new double[] {2, 4.5, -1, 1.5});
+        assertTrue(Double.isFinite(d2) && d2 > 0, "distance " + d2);
+    }
+
     private static double[] plus(final double[] v, final int f, final double by) {
         final double[] out = v.clone();
         out[f] += by;
