@@ -61,7 +61,12 @@ class FeatureExtractorServiceIT {
     void sitesAreEmbeddedStoredAsParquetAndBadSitesDeadLettered(@TempDir final Path tmp) throws Exception {
         final Path models = modelsWithRoleFixture(tmp.resolve("models"));
         final String sha = EmbeddingModel.sha256(models.resolve("fixture-tiny/1/model.pt"));
-        final AnalysisSpec analysis = new AnalysisSpec("fixture-tiny/1", sha, ExtractionParameters.defaults(),
+        // Illumination correction on (it is off by default): the record must name the function each site used.
+        final ExtractionParameters defaults = ExtractionParameters.defaults();
+        final ExtractionParameters extraction = new ExtractionParameters(defaults.smoothingSigma(),
+            defaults.minNucleusArea(), defaults.maxNucleusArea(), defaults.cellGrowthPixels(),
+            defaults.saturationLevel(), true);
+        final AnalysisSpec analysis = new AnalysisSpec("fixture-tiny/1", sha, extraction,
             ScoringParameters.defaults());
         final Path plate = tmp.resolve("plate");
         new SyntheticPlateGenerator(2).generate(SynthOptions.defaults().withSitesPerWell(1).withImageSize(128)
