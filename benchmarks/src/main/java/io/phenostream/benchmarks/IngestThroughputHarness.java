@@ -236,7 +236,7 @@ public final class IngestThroughputHarness {
      * Starts the embedded servers with stdout pointed at stderr: the Kafka test kit prints its storage formatting
      * to stdout, which would land in the middle of the markdown report.
      */
-    private static LocalInfrastructure startQuietly(final PhenoConfig config) {
+    static LocalInfrastructure startQuietly(final PhenoConfig config) {
         final PrintStream out = System.out;
         System.setOut(System.err);
         try {
@@ -284,7 +284,7 @@ public final class IngestThroughputHarness {
         System.err.println("[ingest-throughput] " + String.format(Locale.ROOT, format, args));
     }
 
-    private static void deleteRecursively(final Path dir) {
+    static void deleteRecursively(final Path dir) {
         try (Stream<Path> paths = Files.walk(dir)) {
             for (final Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);

@@ -22,6 +22,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -32,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -73,6 +75,12 @@ public final class FeatureExtractorService implements AutoCloseable {
     private final CellDataSink cellData;
     private final ExecutorService io;
     private final ExecutorService cpu;
+    /**
+     * Hands analysed sites' crops to the model. Its own thread: on the CPU pool the hand-off queued behind every
+     * analysis waiting there and the model sat idle 90% of the time (benchmarks/RESULTS.md). It blocks while the
+     * model's queue is full, which holds sites in the bounded in-flight set: backpressure onto the poll loop.
+     */
+    private final ExecutorService embedHandOff;
     private final OffsetTracker offsets = new OffsetTracker();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final ExtractorMetrics metrics;
@@ -100,7 +108,11 @@ public final class FeatureExtractorService implements AutoCloseable {
         // Enough sites in flight to keep every stage busy while S3 and Kafka answer; few enough to bound memory.
         this.maxInFlight = threads * 4;
         this.commitIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getInt(ConfigKey.EXTRACTOR_COMMIT_INTERVAL_MS));
-        this.consumer = new KafkaConsumer<>(KafkaClientConfigs.consumer(config, GROUP_ID, clientId));
+        final Properties consumerConfig = KafkaClientConfigs.consumer(config, GROUP_ID, clientId);
+        // One poll must not start more sites than the bound: pausing only takes effect at the next poll, and
+        // Kafka's default of 500 records put 192 sites in flight against a bound of 8 (benchmarks/RESULTS.md).
+        consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxInFlight);
+        this.consumer = new KafkaConsumer<>(consumerConfig);
         this.producer = new KafkaProducer<>(KafkaClientConfigs.producer(config, clientId));
         this.store = new ObjectStore(S3ClientFactory.create(config), config.require(ConfigKey.S3_BUCKET));
         this.models = new EmbeddingModels(config, registry);
@@ -108,6 +120,7 @@ public final class FeatureExtractorService implements AutoCloseable {
         this.cellData = cellData != null ? cellData : new ParquetCellData(store);
         this.io = Executors.newFixedThreadPool(Math.max(2, threads), daemon("extractor-io-" + clientId));
         this.cpu = Executors.newFixedThreadPool(threads, daemon("extractor-cpu-" + clientId));
+        this.embedHandOff = Executors.newSingleThreadExecutor(daemon("extractor-embed-" + clientId));
         this.metrics = new ExtractorMetrics(registry, inFlight);
     }
 
@@ -132,7 +145,10 @@ public final class FeatureExtractorService implements AutoCloseable {
             consumer.subscribe(List.of(config.topic(Topics.IMAGE_SETS)), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(final Collection<TopicPartition> revoked) {
-                    commitDone();
+                    if (!killed) {
+                        // consumer.close() revokes too: a killed worker must not commit what a crash would not
+                        commitDone();
+                    }
                     offsets.forget(revoked);
                 }
 
@@ -267,7 +283,7 @@ public final class FeatureExtractorService implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while queueing crops", e);
             }
-        }, cpu).thenCompose(f -> f)
+        }, embedHandOff).thenCompose(f -> f)
             .whenComplete((e, err) -> metrics.leave(ExtractorMetrics.Stage.EMBED, t0))
             .thenApply(embeddings -> new Analysed(analysis, embeddings, dim));
     }
@@ -375,6 +391,7 @@ public final class FeatureExtractorService implements AutoCloseable {
         killed = true;
         running.set(false);
         cpu.shutdownNow();
+        embedHandOff.shutdownNow();
         io.shutdownNow();
         consumer.wakeup();
         if (thread != null) {
@@ -389,6 +406,7 @@ public final class FeatureExtractorService implements AutoCloseable {
 
     private void shutdown() {
         cpu.shutdownNow();
+        embedHandOff.shutdownNow();
         io.shutdownNow();
         models.close();
         producer.close(Duration.ofSeconds(5));

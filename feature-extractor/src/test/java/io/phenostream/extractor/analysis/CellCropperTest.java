@@ -156,4 +156,24 @@ class CellCropperTest {
         assertThrows(IllegalArgumentException.class, () -> new CellCropper(0, 1, 99));
         assertThrows(IllegalArgumentException.class, () -> new CellCropper(64, 99, 1));
     }
+
+    @Test
+    void selectedPercentilesEqualTheSortedOnes() {
+        final java.util.SplittableRandom rng = new java.util.SplittableRandom(7);
+        for (final int n : new int[] {1, 2, 3, 10, 257, 4096}) {
+            for (final int distinct : new int[] {1, 3, 1000}) {
+                final float[] values = new float[n];
+                for (int i = 0; i < n; i++) {
+                    values[i] = rng.nextInt(distinct) * 0.5f;
+                }
+                final float[] sorted = values.clone();
+                java.util.Arrays.sort(sorted);
+                for (final double p : new double[] {0, 1, 37.5, 50, 99, 100}) {
+                    final float[] work = values.clone();
+                    assertEquals(CellCropper.percentile(sorted, n, p), CellCropper.selectPercentile(work, n, p), 0.0,
+                        "n=" + n + " distinct=" + distinct + " p=" + p);
+                }
+            }
+        }
+    }
 }
