@@ -1,5 +1,6 @@
 package io.phenostream.cli;
 
+import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.ingest.IngestResult;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,8 +28,9 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PlateFolderOptions.requireFolder(dir);
-        try (ExternalIngest ingest = ExternalIngest.connect(configOption.load())) {
-            final IngestResult r = ingest.ingestor().ingest(folder.request(dir), new ProgressBar("ingest", System.err)::update);
+        final PhenoConfig config = configOption.load();
+        try (ExternalIngest ingest = ExternalIngest.connect(config)) {
+            final IngestResult r = ingest.ingestor().ingest(folder.request(dir, config), new ProgressBar("ingest", System.err)::update);
             IngestSummary.print(System.out, r, folder.scheme != null);
         }
         return 0;

@@ -1,10 +1,13 @@
 package io.phenostream.cli;
 
+import io.phenostream.common.config.ConfigKey;
+import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.common.domain.PlateLayout;
 import io.phenostream.common.domain.PlateMap;
 import io.phenostream.common.domain.PlateMapEntry;
 import io.phenostream.common.domain.PlateMapParser;
 import io.phenostream.common.events.AnalysisSpec;
+import io.phenostream.extractor.embedding.EmbeddingModel;
 import io.phenostream.ingest.ChannelLayout;
 import io.phenostream.ingest.IngestRequest;
 import io.phenostream.ingest.NamingScheme;
@@ -69,7 +72,16 @@ final class PlateFolderOptions {
     @Option(names = "--force", description = "Publish every site again even if this plate was already pushed.")
     boolean force;
 
+    @Option(names = "--model", paramLabel = "NAME/VERSION", description = "Embedding model under "
+        + "phenostream.models.dir, e.g. cellembed/1 (default: none, classical features only).")
+    String model;
+
     IngestRequest request(final Path dir) {
+        return request(dir, PhenoConfig.defaults());
+    }
+
+    /** The ingest request; {@code config} locates the models directory for {@code --model}. */
+    IngestRequest request(final Path dir, final PhenoConfig config) {
         final Path mapFile = plateMap != null ? plateMap : dir.resolve(PLATE_MAP);
         if (!Files.isRegularFile(mapFile)) {
             throw new IllegalArgumentException("No plate map: give --plate-map CSV or put " + PLATE_MAP + " in " + dir);
@@ -86,8 +98,22 @@ final class PlateFolderOptions {
         final String exp = experiment != null ? experiment
             : idFrom(abs.getParent() == null ? "experiment" : abs.getParent().getFileName().toString());
         final String plateId = plate != null ? plate : idFrom(abs.getFileName().toString());
-        return new IngestRequest(dir, map, exp, plateId, runId, naming, channelLayout,
-            AnalysisSpec.classicalDefaults(), force);
+        return new IngestRequest(dir, map, exp, plateId, runId, naming, channelLayout, analysis(model, config),
+            force);
+    }
+
+    /** Classical defaults, or the defaults with the model {@code name/version} and its file's sha256. */
+    static AnalysisSpec analysis(final String model, final PhenoConfig config) {
+        final AnalysisSpec defaults = AnalysisSpec.classicalDefaults();
+        if (model == null || model.isBlank() || AnalysisSpec.NO_MODEL.equals(model)) {
+            return defaults;
+        }
+        final Path file = Path.of(config.require(ConfigKey.MODELS_DIR)).resolve(model).resolve("model.pt");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalArgumentException("No model " + model + ": " + file.toAbsolutePath()
+                + " does not exist (models live in phenostream.models.dir as <name>/<version>/model.pt)");
+        }
+        return new AnalysisSpec(model, EmbeddingModel.sha256(file), defaults.extraction(), defaults.scoring());
     }
 
     private PlateLayout layout(final Path mapFile) {

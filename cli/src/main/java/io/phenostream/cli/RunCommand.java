@@ -1,5 +1,6 @@
 package io.phenostream.cli;
 
+import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.common.domain.PlateMapParser;
 import io.phenostream.ingest.IngestResult;
 import io.phenostream.sink.ResultFiles;
@@ -42,10 +43,11 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PlateFolderOptions.requireFolder(dir);
-        final var request = folder.request(dir); // plate map and options checked before anything starts
+        final PhenoConfig config = configOption.load();
+        final var request = folder.request(dir, config); // plate map and options checked before anything starts
         final long t0 = System.nanoTime();
         System.err.println("run: starting the pipeline (embedded Kafka, S3 and PostgreSQL unless configured)...");
-        try (LocalPipeline pipeline = LocalPipeline.start(configOption.load(), false)) {
+        try (LocalPipeline pipeline = LocalPipeline.start(config, false)) {
             final IngestResult ingested = pipeline.ingest(request, new ProgressBar("ingest", System.err)::update);
             IngestSummary.print(System.err, ingested, folder.scheme != null);
             System.err.println("run: analysing...");

@@ -47,7 +47,7 @@ final class WatchCommand implements Callable<Integer> {
                 folder.experiment = PlateFolderOptions.idFrom(root.toAbsolutePath().normalize().getFileName().toString());
             }
             final PlateFolderWatcher watcher = new PlateFolderWatcher(root, config.require(ConfigKey.INGEST_WATCH_MARKER),
-                config.getInt(ConfigKey.INGEST_WATCH_STABLE_SECONDS), folder::request, endpoint.ingestor());
+                config.getInt(ConfigKey.INGEST_WATCH_STABLE_SECONDS), dir -> folder.request(dir, config), endpoint.ingestor());
             System.err.printf("watch: scanning %s every %d s, pushing to %s (Ctrl-C to stop)%n", root, intervalSeconds,
                 endpoint.describe());
             try {

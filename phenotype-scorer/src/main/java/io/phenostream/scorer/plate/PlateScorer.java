@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -57,6 +59,9 @@ import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
  * </ol>
  */
 public final class PlateScorer {
+
+    /** Name of embedding dimension d in well profiles. */
+    public static final String EMBEDDING_FEATURE = "embedding_%03d";
 
     public static final String LOW_Z_PRIME = "low_z_prime";
     public static final String FEW_NEGATIVE_CONTROLS = "few_negative_controls";
@@ -116,8 +121,10 @@ public final class PlateScorer {
         // Raw well profiles: median over used sites per feature.
         final List<WellId> wells = new ArrayList<>(seenByWell.keySet());
         final int nWells = wells.size();
+        final Map<SiteFeatures, Map<String, Double>> values = new IdentityHashMap<>();
+        usedByWell.values().forEach(l -> l.forEach(s -> values.put(s, profileValues(s))));
         final TreeSet<String> names = new TreeSet<>();
-        usedByWell.values().forEach(l -> l.forEach(s -> names.addAll(s.features().keySet())));
+        values.values().forEach(v -> names.addAll(v.keySet()));
         final String[] features = names.toArray(String[]::new);
         final int nFeatures = features.length;
         final double[][] raw = new double[nWells][nFeatures];
@@ -133,7 +140,7 @@ public final class PlateScorer {
             final double[] perSite = new double[used.size()];
             for (int f = 0; f < nFeatures; f++) {
                 for (int k = 0; k < used.size(); k++) {
-                    final Double v = used.get(k).features().get(features[f]);
+                    final Double v = values.get(used.get(k)).get(features[f]);
                     perSite[k] = v == null ? Double.NaN : v;
                 }
                 raw[i][f] = RobustStatistics.median(perSite);
@@ -365,6 +372,21 @@ public final class PlateScorer {
             edge.stream().mapToDouble(Double::doubleValue).toArray(),
             interior.stream().mapToDouble(Double::doubleValue).toArray());
         return p < EDGE_ALPHA;
+    }
+
+    /**
+     * A site's values for the well profile: its features and, with a model, each embedding dimension as a feature
+     * {@code embedding_000...} (the per-site median over cells), normalized and scored like any other.
+     */
+    static Map<String, Double> profileValues(final SiteFeatures site) {
+        if (site.embedding().isEmpty()) {
+            return site.features();
+        }
+        final Map<String, Double> out = new HashMap<>(site.features());
+        for (int d = 0; d < site.embedding().size(); d++) {
+            out.put(String.format(Locale.ROOT, EMBEDDING_FEATURE, d), site.embedding().get(d));
+        }
+        return out;
     }
 
     private static Map<String, Double> toMap(final String[] names, final double[] values) {

@@ -311,4 +311,13 @@ class PlateScorerTest {
         final PlateWellScores back = Json.read(Json.canonicalBytes(scores), PlateWellScores.class);
         assertEquals(scores, back);
     }
+
+    @Test
+    void embeddingDimensionsJoinTheProfileAsFeatures() {
+        final SiteFeatures site = new SiteFeatures(1, "a", AnalysisSpec.classicalDefaults(), "e", "p", "r",
+            WellId.parse("A01"), 1, SiteFeatures.Status.OK, null, 10, java.util.Map.of("nucleus_area", 50.0), null,
+            java.util.List.of(), null, null, java.util.Map.of(), java.util.List.of(0.25, -1.5));
+        assertEquals(java.util.Map.of("nucleus_area", 50.0, "embedding_000", 0.25, "embedding_001", -1.5),
+            PlateScorer.profileValues(site));
+    }
 }
