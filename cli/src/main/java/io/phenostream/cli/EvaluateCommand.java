@@ -1,6 +1,10 @@
 package io.phenostream.cli;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.phenostream.common.domain.PlateLayout;
+import io.phenostream.extractor.embedding.BatchingSettings;
+import io.phenostream.extractor.embedding.CropEmbedder;
+import io.phenostream.extractor.embedding.EmbeddingModel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,21 +34,35 @@ final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "256", description = "Image size in pixels (default ${DEFAULT-VALUE}).")
     int size;
 
+    @Option(names = "--model", paramLabel = "NAME/VERSION", description = "Also embed every cell with this model "
+        + "under --models (default: classical features only).")
+    String model;
+
+    @Option(names = "--models", paramLabel = "DIR", defaultValue = "models", description = "Models directory "
+        + "(default ${DEFAULT-VALUE}).")
+    Path models;
+
     @Override
     public Integer call() throws Exception {
         final Path work = Files.createTempDirectory("phenostream-evaluate");
+        final CropEmbedder embedder = model == null ? null : new CropEmbedder(
+            EmbeddingModel.load(models.resolve(model), "cpu"), BatchingSettings.defaults(), new SimpleMeterRegistry());
         final List<GroundTruthEvaluation.PlateOutcome> outcomes = new ArrayList<>();
         try {
             for (final int w : wells) {
                 for (final long seed : seeds) {
                     final long t0 = System.nanoTime();
                     outcomes.add(GroundTruthEvaluation.evaluate(PlateLayout.parse(Integer.toString(w)), seed, sites,
-                        size, work));
+                        size, work, embedder));
                     System.err.printf(Locale.ROOT, "evaluate: %d-well plate, seed %d: %.1f s%n", w, seed,
                         (System.nanoTime() - t0) / 1e9);
                 }
             }
         } finally {
+            if (embedder != null) {
+                embedder.close();
+                embedder.model().close();
+            }
             DemoCommand.deleteTree(work);
         }
         System.out.print(GroundTruthEvaluation.table(outcomes));

@@ -13,22 +13,28 @@ import io.phenostream.common.synth.SynthOptions;
 import io.phenostream.common.synth.SynthPlateDesign;
 import io.phenostream.common.synth.SyntheticPlate;
 import io.phenostream.common.synth.SyntheticPlateGenerator;
+import io.phenostream.extractor.analysis.CellCropper;
 import io.phenostream.extractor.analysis.IlluminationEstimator;
 import io.phenostream.extractor.analysis.SiteAnalysis;
 import io.phenostream.extractor.analysis.SiteAnalyzer;
+import io.phenostream.extractor.embedding.CropEmbedder;
+import io.phenostream.extractor.embedding.EmbeddingModel;
 import io.phenostream.scorer.plate.ExperimentScorer;
 import io.phenostream.scorer.plate.PlateScorer;
 import io.phenostream.scorer.plate.PlateScoring;
+import io.phenostream.scorer.stats.RobustStatistics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 
 /**
  * The science against ground truth: synthetic plates with known actives and EC50s go through the real image
@@ -64,12 +70,29 @@ final class GroundTruthEvaluation {
 
     static PlateOutcome evaluate(final PlateLayout layout, final long seed, final int sites, final int size,
                                  final Path workDir) {
+        return evaluate(layout, seed, sites, size, workDir, null);
+    }
+
+    /**
+     * @param embedder embeds each cell's crop (its site medians join the profile, as in the pipeline), or null for
+     *                 classical features only
+     */
+    static PlateOutcome evaluate(final PlateLayout layout, final long seed, final int sites, final int size,
+                                 final Path workDir, final CropEmbedder embedder) {
         final String plateId = "GT-" + layout + "-" + seed;
         final Path dir = workDir.resolve(plateId);
         final SynthOptions options = SynthOptions.defaults().withLayout(layout).withSitesPerWell(sites)
             .withImageSize(size).withSeed(seed).withPlateId(plateId).withExperimentId("GT-" + plateId);
         final SyntheticPlate plate = new SyntheticPlateGenerator().generate(options, dir);
-        final AnalysisSpec analysis = AnalysisSpec.classicalDefaults();
+        final AnalysisSpec classical = AnalysisSpec.classicalDefaults();
+        final AnalysisSpec analysis = embedder == null ? classical : new AnalysisSpec(
+            embedder.model().spec().name() + "/" + embedder.model().spec().version(),
+            EmbeddingModel.sha256(embedder.model().directory().resolve("model.pt")), classical.extraction(),
+            classical.scoring());
+        final SiteAnalyzer.Crops crops = embedder == null ? null : new SiteAnalyzer.Crops(
+            new CellCropper(embedder.model().spec().cropSize(), CellCropper.DEFAULT_LOW_PERCENTILE,
+                CellCropper.DEFAULT_HIGH_PERCENTILE),
+            embedder.model().spec().inputChannels().stream().map(c -> CropsCommand.ROLES.getOrDefault(c, c)).toList());
         final SiteAnalyzer analyzer = new SiteAnalyzer(analysis.extraction());
         final IlluminationEstimator illumination = new IlluminationEstimator();
         final PlateRun run = new PlateRun(PlateRun.SCHEMA_VERSION, options.experimentId(), plateId, "r1", layout,
@@ -83,10 +106,11 @@ final class GroundTruthEvaluation {
             }
             final SiteAnalysis a = analyzer.analyze(images, SynthFiles.CHANNELS.get(0), SynthFiles.CHANNELS.get(2),
                 analysis.extraction().illuminationCorrection() ? new SiteAnalyzer.Illumination(illumination,
-                    run.runKey(), site.well() + "/" + site.site()) : null, null);
+                    run.runKey(), site.well() + "/" + site.site()) : null, crops);
             features.add(new SiteFeatures(SiteFeatures.SCHEMA_VERSION, analysis.analysisId(), analysis,
                 run.experimentId(), plateId, run.runId(), site.well(), site.site(), SiteFeatures.Status.OK, null,
-                a.cellCount(), a.siteFeatures(), a.qc(), List.of(), null, Instant.EPOCH.toString()));
+                a.cellCount(), a.siteFeatures(), a.qc(), List.of(), null, Instant.EPOCH.toString(), Map.of(),
+                embedder == null ? List.of() : medianEmbedding(embedder, a)));
         }
         final PlateScoring scoring = PlateScorer.score(run, analysis.analysisId(), analysis.scoring(), features,
             Instant.EPOCH);
@@ -94,6 +118,30 @@ final class GroundTruthEvaluation {
             analysis.scoring(), List.of(scoring.plateScores()), Instant.EPOCH);
         deleteTree(dir);
         return compare(plateId, plate.compounds(), scores, scoring.qc().zPrime());
+    }
+
+    private static List<Double> medianEmbedding(final CropEmbedder embedder, final SiteAnalysis a) {
+        if (a.crops() == null || a.crops().count() == 0) {
+            return List.of();
+        }
+        final float[][] e;
+        try {
+            e = embedder.submitSite(Arrays.asList(a.crops().crops())).get();
+        } catch (final InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while embedding", ex);
+        } catch (final ExecutionException ex) {
+            throw new IllegalStateException("embedding failed: " + ex.getCause(), ex.getCause());
+        }
+        final List<Double> medians = new ArrayList<>();
+        for (int d = 0; d < e[0].length; d++) {
+            final double[] column = new double[e.length];
+            for (int k = 0; k < e.length; k++) {
+                column[k] = e[k][d];
+            }
+            medians.add(RobustStatistics.median(column));
+        }
+        return medians;
     }
 
     static PlateOutcome compare(final String plateId, final List<CompoundTruth> truths,
