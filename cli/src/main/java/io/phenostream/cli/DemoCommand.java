@@ -7,13 +7,13 @@ import io.phenostream.common.synth.SyntheticPlate;
 import io.phenostream.ingest.IngestRequest;
 import io.phenostream.ingest.IngestResult;
 import io.phenostream.sink.ResultFiles;
+import io.phenostream.sink.api.ResultsServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -51,7 +51,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--serve", description = "Keep the services running after the demo, until Ctrl-C.")
     boolean serve;
 
-    @Option(names = "--port", defaultValue = "8080", description = "Port of the query API with --serve (default ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "8080",
+        description = "Port of the results API and web UI with --serve (default ${DEFAULT-VALUE}).")
     int port;
 
     @Override
@@ -96,11 +97,10 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private void serveUntilInterrupted(final LocalPipeline pipeline) throws Exception {
-        final CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-        try (QueryServer server = QueryServer.start(pipeline.store(), port)) {
-            System.out.printf("Serving the query API on http://127.0.0.1:%d/ (Ctrl-C to stop)%n", server.port());
-            stop.await();
+        try (ResultsServer server = ServeCommand.start(pipeline.config(), pipeline.objects(), port, null)) {
+            System.out.printf("Serving results on http://127.0.0.1:%d/ (web UI; API under /api; Ctrl-C to stop)%n",
+                server.port());
+            ServeCommand.awaitShutdown();
         }
     }
 

@@ -3,21 +3,22 @@ package io.phenostream.cli;
 import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.common.s3.ObjectStore;
 import io.phenostream.ingest.PlateIngestor;
+import io.phenostream.sink.api.ResultsServer;
 import java.io.IOException;
 
 /**
  * Where the long-running ingest commands ({@code watch}, {@code ingest-server}) push: the configured pipeline
  * when Kafka is configured (distributed mode: the services run elsewhere), else the local pipeline they start,
- * with the query API so results can be read while it runs.
+ * with the results API and web UI so results can be read while it runs.
  */
 final class IngestEndpoint implements AutoCloseable {
 
     private final ExternalIngest external;
     private final LocalPipeline local;
-    private final QueryServer queries;
+    private final ResultsServer queries;
     private final PhenoConfig config;
 
-    private IngestEndpoint(final ExternalIngest external, final LocalPipeline local, final QueryServer queries,
+    private IngestEndpoint(final ExternalIngest external, final LocalPipeline local, final ResultsServer queries,
                            final PhenoConfig config) {
         this.external = external;
         this.local = local;
@@ -31,8 +32,8 @@ final class IngestEndpoint implements AutoCloseable {
         }
         final LocalPipeline pipeline = LocalPipeline.start(config, false);
         try {
-            return new IngestEndpoint(null, pipeline, QueryServer.start(pipeline.store(), queryPort), pipeline.config());
-        } catch (final IOException | RuntimeException e) {
+            return new IngestEndpoint(null, pipeline, ServeCommand.start(pipeline.config(), pipeline.objects(), queryPort, null), pipeline.config());
+        } catch (final RuntimeException e) {
             pipeline.close();
             throw e;
         }
@@ -52,7 +53,7 @@ final class IngestEndpoint implements AutoCloseable {
 
     String describe() {
         return external != null ? "the configured pipeline"
-            : "the local pipeline (query API on http://127.0.0.1:" + queries.port() + "/)";
+            : "the local pipeline (results web UI and API on http://127.0.0.1:" + queries.port() + "/)";
     }
 
     @Override

@@ -20,7 +20,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Input keyed by {@code analysisId|experimentId} (repartitioned), so every plate of an experiment meets here.
  * Keeps the latest well scores of each plate (store key {@code analysisId|experimentId|runKey}) and, on a
  * wall-clock punctuation, rescoring the experiments that changed: per-compound scores, BH q-values, hits and
- * dose-response fits.
+ * dose-response fits. The latest score of each compound is also kept in {@code compound-scores-store} for
+ * interactive queries.
  */
 final class ExperimentScoringProcessor implements Processor<String, PlateWellScores, String, ScorerOutput> {
 
@@ -30,6 +31,7 @@ final class ExperimentScoringProcessor implements Processor<String, PlateWellSco
     private ProcessorContext<String, ScorerOutput> context;
     private KeyValueStore<String, PlateWellScores> plates;
     private KeyValueStore<String, Long> dirty;
+    private KeyValueStore<String, CompoundScore> compoundResults;
 
     ExperimentScoringProcessor(final Duration interval) {
         this.interval = interval;
@@ -40,6 +42,7 @@ final class ExperimentScoringProcessor implements Processor<String, PlateWellSco
         this.context = context;
         this.plates = context.getStateStore(PhenotypeScorerTopology.EXPERIMENT_PLATES_STORE);
         this.dirty = context.getStateStore(PhenotypeScorerTopology.DIRTY_EXPERIMENTS_STORE);
+        this.compoundResults = context.getStateStore(PhenotypeScorerTopology.COMPOUND_SCORES_STORE);
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::rescoreDirtyExperiments);
     }
 
@@ -76,8 +79,9 @@ final class ExperimentScoringProcessor implements Processor<String, PlateWellSco
             final List<CompoundScore> scores = ExperimentScorer.score(first.analysisId(), first.experimentId(),
                 PhenotypeScorerTopology.scoringOf(first), experimentPlates, Instant.ofEpochMilli(now));
             for (final CompoundScore s : scores) {
-                context.forward(new Record<>(Keys.compound(s.analysisId(), s.experimentId(), s.compound()),
-                    ScorerOutput.of(s), now));
+                final String compoundKey = Keys.compound(s.analysisId(), s.experimentId(), s.compound());
+                compoundResults.put(compoundKey, s);
+                context.forward(new Record<>(compoundKey, ScorerOutput.of(s), now));
             }
         }
     }

@@ -2,11 +2,14 @@ package io.phenostream.scorer;
 
 import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.config.PhenoConfig;
+import io.phenostream.common.events.CompoundScore;
 import io.phenostream.common.events.DeadLetter;
 import io.phenostream.common.events.EventSerdes;
+import io.phenostream.common.events.PlateQc;
 import io.phenostream.common.events.PlateRun;
 import io.phenostream.common.events.ScoringParameters;
 import io.phenostream.common.events.SiteFeatures;
+import io.phenostream.common.events.WellProfile;
 import io.phenostream.common.json.JsonSerde;
 import io.phenostream.common.kafka.Topics;
 import io.phenostream.scorer.plate.PlateWellScores;
@@ -43,6 +46,12 @@ public final class PhenotypeScorerTopology {
     public static final String EXPERIMENT_PLATES_STORE = "experiment-plates-store";
     public static final String DIRTY_EXPERIMENTS_STORE = "dirty-experiments-store";
     public static final String PLATE_SCORES_REPARTITION = "plate-scores-by-experiment";
+    /** Queryable: latest {@link PlateQc} per {@link io.phenostream.common.events.Keys#analysisRun}. */
+    public static final String PLATE_QC_STORE = "plate-qc-store";
+    /** Queryable: latest {@link WellProfile} per {@link io.phenostream.common.events.Keys#well}. */
+    public static final String WELL_PROFILES_STORE = "well-profiles-store";
+    /** Queryable: latest {@link CompoundScore} per {@link io.phenostream.common.events.Keys#compound}. */
+    public static final String COMPOUND_SCORES_STORE = "compound-scores-store";
 
     private PhenotypeScorerTopology() {
     }
@@ -71,6 +80,14 @@ public final class PhenotypeScorerTopology {
             Serdes.String(), plateWellScoresSerde()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DIRTY_EXPERIMENTS_STORE),
             Serdes.String(), Serdes.Long()));
+        // Result stores for interactive queries: what the processors last emitted, changelogged like the rest so
+        // a restarted instance answers with the same results it had before.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PLATE_QC_STORE),
+            Serdes.String(), EventSerdes.plateQc()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(WELL_PROFILES_STORE),
+            Serdes.String(), EventSerdes.wellProfile()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(COMPOUND_SCORES_STORE),
+            Serdes.String(), EventSerdes.compoundScore()));
 
         final KStream<String, ScorerInput> runs = builder
             .stream(runsTopic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("read-plate-runs"))
@@ -81,7 +98,7 @@ public final class PhenotypeScorerTopology {
 
         final KStream<String, ScorerOutput> plateOutputs = runs.merge(sites)
             .process(() -> new PlateScoringProcessor(punctuateInterval),
-                PLATE_RUNS_STORE, PLATE_SITES_STORE, DIRTY_PLATES_STORE);
+                PLATE_RUNS_STORE, PLATE_SITES_STORE, DIRTY_PLATES_STORE, PLATE_QC_STORE, WELL_PROFILES_STORE);
 
         plateOutputs.filter((k, v) -> v.wellProfile() != null).mapValues(ScorerOutput::wellProfile)
             .to(Topics.name(prefix, Topics.WELL_PROFILES), Produced.with(Serdes.String(), EventSerdes.wellProfile()));
@@ -92,7 +109,7 @@ public final class PhenotypeScorerTopology {
             .filter((k, v) -> v.plateScores() != null).mapValues(ScorerOutput::plateScores)
             .repartition(Repartitioned.with(Serdes.String(), plateWellScoresSerde()).withName(PLATE_SCORES_REPARTITION))
             .process(() -> new ExperimentScoringProcessor(punctuateInterval),
-                EXPERIMENT_PLATES_STORE, DIRTY_EXPERIMENTS_STORE);
+                EXPERIMENT_PLATES_STORE, DIRTY_EXPERIMENTS_STORE, COMPOUND_SCORES_STORE);
         experimentOutputs.filter((k, v) -> v.compoundScore() != null).mapValues(ScorerOutput::compoundScore)
             .to(Topics.name(prefix, Topics.COMPOUND_SCORES), Produced.with(Serdes.String(), EventSerdes.compoundScore()));
 

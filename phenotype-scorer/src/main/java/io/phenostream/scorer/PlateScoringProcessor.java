@@ -3,6 +3,7 @@ package io.phenostream.scorer;
 import io.phenostream.common.events.DeadLetter;
 import io.phenostream.common.events.EventSerdes;
 import io.phenostream.common.events.Keys;
+import io.phenostream.common.events.PlateQc;
 import io.phenostream.common.events.PlateRun;
 import io.phenostream.common.events.SiteFeatures;
 import io.phenostream.common.events.WellProfile;
@@ -26,17 +27,22 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Keeps, per plate run, its {@link PlateRun} and the latest {@link SiteFeatures} of each site (store key
  * {@code runKey|analysisId|well/site}, so a re-delivered site replaces itself), and marks the (run, analysis)
  * pairs that changed. A wall-clock punctuator rescores the changed plates: incremental results while a plate
  * streams in, bounded work however fast sites arrive, and the final result within one interval of the last
- * site. Records that cannot be read go to the dead-letter output.
+ * site. Every well profile and plate QC it emits is also kept in {@code well-profiles-store} and
+ * {@code plate-qc-store}, the stores interactive queries read. Records that cannot be read go to the dead-letter
+ * output.
  */
 final class PlateScoringProcessor implements Processor<String, ScorerInput, String, ScorerOutput> {
 
     static final String STAGE = "phenotype-scorer";
+    private static final Logger LOG = LoggerFactory.getLogger(PlateScoringProcessor.class);
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final Duration interval;
@@ -46,6 +52,8 @@ final class PlateScoringProcessor implements Processor<String, ScorerInput, Stri
     private KeyValueStore<String, PlateRun> runs;
     private KeyValueStore<String, SiteFeatures> sites;
     private KeyValueStore<String, Long> dirty;
+    private KeyValueStore<String, PlateQc> qcResults;
+    private KeyValueStore<String, WellProfile> wellResults;
 
     PlateScoringProcessor(final Duration interval) {
         this.interval = interval;
@@ -57,6 +65,8 @@ final class PlateScoringProcessor implements Processor<String, ScorerInput, Stri
         this.runs = context.getStateStore(PhenotypeScorerTopology.PLATE_RUNS_STORE);
         this.sites = context.getStateStore(PhenotypeScorerTopology.PLATE_SITES_STORE);
         this.dirty = context.getStateStore(PhenotypeScorerTopology.DIRTY_PLATES_STORE);
+        this.qcResults = context.getStateStore(PhenotypeScorerTopology.PLATE_QC_STORE);
+        this.wellResults = context.getStateStore(PhenotypeScorerTopology.WELL_PROFILES_STORE);
         context.schedule(interval, PunctuationType.WALL_CLOCK_TIME, this::rescoreDirtyPlates);
     }
 
@@ -127,12 +137,28 @@ final class PlateScoringProcessor implements Processor<String, ScorerInput, Stri
             if (plateSites.isEmpty()) {
                 continue;
             }
-            final PlateScoring scoring = PlateScorer.score(run, analysisId, plateSites.get(0).analysis().scoring(),
-                plateSites, Instant.ofEpochMilli(now));
-            for (final WellProfile well : scoring.wells()) {
-                context.forward(new Record<>(Keys.well(analysisId, runKey, well.well()), ScorerOutput.of(well), now));
+            final PlateScoring scoring;
+            try {
+                scoring = PlateScorer.score(run, analysisId, plateSites.get(0).analysis().scoring(), plateSites,
+                    Instant.ofEpochMilli(now));
+            } catch (final RuntimeException e) {
+                // A plate the statistics cannot handle must not stop the stream thread: that would halt every
+                // plate and, as the state is unchanged on restart, crash again. It is dead-lettered (visible,
+                // counted) and scored again when its next site arrives.
+                final String reason = "cannot score plate run " + runKey + " for analysis " + analysisId + " with "
+                    + plateSites.size() + " of " + run.expectedSites() + " sites: " + e;
+                LOG.warn("{}", reason, e);
+                context.forward(new Record<>(analysisRun, ScorerOutput.of(DeadLetters.of(STAGE, reason, e, null, null,
+                    null, analysisRun.getBytes(StandardCharsets.UTF_8), null)), now));
+                continue;
             }
-            context.forward(new Record<>(Keys.analysisRun(analysisId, runKey), ScorerOutput.of(scoring.qc()), now));
+            for (final WellProfile well : scoring.wells()) {
+                final String wellKey = Keys.well(analysisId, runKey, well.well());
+                wellResults.put(wellKey, well);
+                context.forward(new Record<>(wellKey, ScorerOutput.of(well), now));
+            }
+            qcResults.put(analysisRun, scoring.qc());
+            context.forward(new Record<>(analysisRun, ScorerOutput.of(scoring.qc()), now));
             context.forward(new Record<>(Keys.experiment(analysisId, run.experimentId()),
                 ScorerOutput.of(scoring.plateScores()), now));
         }

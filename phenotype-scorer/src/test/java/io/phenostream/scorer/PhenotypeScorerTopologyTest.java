@@ -80,6 +80,11 @@ class PhenotypeScorerTopologyTest {
 
     /** 16 negatives (columns 1, 12), 8 positives (column 2), ACTIVE and INERT in 6 doses x 2 replicates. */
     static PlateRun plate(final String plateId) {
+        return plate("E1", plateId, 1);
+    }
+
+    /** The same plate map in another experiment, imaged with {@code sitesPerWell} sites per well. */
+    static PlateRun plate(final String experimentId, final String plateId, final int sitesPerWell) {
         final List<PlateMapEntry> map = new ArrayList<>();
         final double[] doses = {30, 10, 3.33, 1.11, 0.37, 0.12};
         for (int r = 0; r < 8; r++) {
@@ -91,13 +96,22 @@ class PhenotypeScorerTopologyTest {
             map.add(new PlateMapEntry(WellId.of(i % 8, 3 + i / 8), "ACTIVE", doses[i / 2], "uM", WellRole.TREATMENT, Map.of()));
             map.add(new PlateMapEntry(WellId.of(i % 8, 5 + i / 8), "INERT", doses[i / 2], "uM", WellRole.TREATMENT, Map.of()));
         }
-        return new PlateRun(1, "E1", plateId, "r1", PlateLayout.WELLS_96, List.of("DNA", "GFP"), "DNA", null, 1,
-            map.size(), map, "test", "2026-11-26T00:00:00Z", false);
+        return new PlateRun(1, experimentId, plateId, "r1", PlateLayout.WELLS_96, List.of("DNA", "GFP"), "DNA", null,
+            sitesPerWell, sitesPerWell * map.size(), map, "test", "2026-11-26T00:00:00Z", false);
     }
 
     /** Site features: noise around a baseline; positives and ACTIVE (dose-dependent, EC50 1 uM) shift the ratio. */
     static List<SiteFeatures> sitesOf(final PlateRun run, final long seed) {
         final Random rnd = new Random(seed);
+        final List<SiteFeatures> out = new ArrayList<>();
+        for (int site = 0; site < run.sitesPerWell(); site++) {
+            out.addAll(sitesOf(run, site, rnd));
+        }
+        return out;
+    }
+
+    /** One site (field {@code site}) of every well of the plate map. */
+    private static List<SiteFeatures> sitesOf(final PlateRun run, final int site, final Random rnd) {
         final List<SiteFeatures> out = new ArrayList<>();
         for (final PlateMapEntry e : run.plateMap()) {
             double effect = 0;
@@ -111,7 +125,7 @@ class PhenotypeScorerTopologyTest {
             f.put("nucleus_area", 80 + rnd.nextGaussian() * 4);
             f.put("gfp_nuc_cyto_ratio", 0.5 + 2.0 * effect + rnd.nextGaussian() * 0.05);
             f.put("dna_nucleus_mean", 0.3 + rnd.nextGaussian() * 0.01);
-            out.add(new SiteFeatures(1, AID, SPEC, run.experimentId(), run.plateId(), run.runId(), e.well(), 0,
+            out.add(new SiteFeatures(1, AID, SPEC, run.experimentId(), run.plateId(), run.runId(), e.well(), site,
                 SiteFeatures.Status.OK, null, 40, f, new SiteQc(0.02 + rnd.nextDouble() * 0.001, 0, List.of()), List.of(),
                 null, "2026-11-26T00:00:00Z"));
         }
@@ -203,6 +217,28 @@ class PhenotypeScorerTopologyTest {
         final CompoundScore active = compounds.readKeyValuesToMap().get(AID + "|E1|ACTIVE");
         assertEquals(24, active.nWells());
         assertEquals(List.of("P1", "P2"), active.plates().stream().sorted().toList());
+    }
+
+    @Test
+    void aPlateThatCannotBeScoredIsDeadLetteredAndTheScorerGoesOn() {
+        final PlateRun good = plate("P1");
+        final PlateRun noMap = new PlateRun(1, "E1", "P0", "r1", PlateLayout.WELLS_96, List.of("DNA", "GFP"), "DNA",
+            null, 1, 48, List.of(), "test", "2026-11-26T00:00:00Z", false);
+        runs.pipeInput(noMap.runKey(), noMap);
+        sitesOf(good, 5).stream().limit(3).map(s -> new SiteFeatures(s.schemaVersion(), s.analysisId(), s.analysis(),
+                "E1", "P0", "r1", s.well(), s.site(), s.status(), s.error(), s.cellCount(), s.features(), s.qc(),
+                s.images(), s.cellDataUri(), s.processedAt(), s.illumination(), s.embedding()))
+            .forEach(s -> sites.pipeInput(s.runKey(), s));
+        runs.pipeInput(good.runKey(), good);
+        sitesOf(good, 5).forEach(s -> sites.pipeInput(s.runKey(), s));
+        driver.advanceWallClockTime(TICK);
+
+        final List<DeadLetter> dls = deadLetters.readValuesToList();
+        assertEquals(1, dls.size());
+        assertTrue(dls.get(0).reason().startsWith("cannot score plate run E1/P0/r1 for analysis " + AID
+            + " with 3 of 48 sites"), dls.get(0).reason());
+        assertEquals(AID + "|E1/P0/r1", dls.get(0).sourceKey());
+        assertEquals(PlateQc.Status.FINAL, qc.readKeyValuesToMap().get(AID + "|E1/P1/r1").status());
     }
 
     @Test

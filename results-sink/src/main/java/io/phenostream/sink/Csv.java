@@ -6,12 +6,12 @@ import java.util.List;
  * RFC 4180 CSV fields: a field is quoted when it holds a comma, a quote, a line break or edge spaces, with
  * quotes doubled. Numbers print with Double.toString (round-trips exactly); null prints as an empty field.
  */
-final class Csv {
+public final class Csv {
 
     private Csv() {
     }
 
-    static String text(final String value) {
+    public static String text(final String value) {
         if (value == null) {
             return "";
         }
@@ -21,11 +21,11 @@ final class Csv {
         return quote ? '"' + value.replace("\"", "\"\"") + '"' : value;
     }
 
-    static String number(final Double value) {
+    public static String number(final Double value) {
         return value == null || !Double.isFinite(value) ? "" : Double.toString(value);
     }
 
-    static String line(final List<String> fields) {
+    public static String line(final List<String> fields) {
         return String.join(",", fields) + "\n";
     }
 }

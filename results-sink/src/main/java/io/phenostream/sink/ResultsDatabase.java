@@ -46,6 +46,46 @@ public final class ResultsDatabase {
         return ds;
     }
 
+    /** The role migration V3 creates for the query API: SELECT on every table, nothing else. */
+    public static final String READER_ROLE = "phenostream_reader";
+
+    /** Seconds to wait for a connection: an unreachable database answers 503 quickly instead of hanging requests. */
+    static final int CONNECT_TIMEOUT_SECONDS = 3;
+
+    /**
+     * The query API's data source: every session runs as the read-only reader role. With
+     * {@code phenostream.db.reader.password} set it logs in as {@code phenostream.db.reader.user}; otherwise it logs
+     * in as {@code phenostream.db.user} and switches to the reader role at connection start ({@code -c role=...}),
+     * so a query cannot write even if the API had a bug. Sessions are also read-only by default.
+     */
+    public static DataSource readerDataSource(final PhenoConfig config) {
+        final String url = config.require(ConfigKey.DB_URL);
+        final String reader = config.get(ConfigKey.DB_READER_USER).orElse(READER_ROLE);
+        final java.util.Optional<String> readerPassword = config.get(ConfigKey.DB_READER_PASSWORD);
+        if (readerPassword.isPresent()) {
+            return readerDataSource(url, reader, readerPassword.get(), null);
+        }
+        return readerDataSource(url, config.get(ConfigKey.DB_USER).orElse(null),
+            config.get(ConfigKey.DB_PASSWORD).orElse(""), reader);
+    }
+
+    /**
+     * @param setRole the role to switch to at connection start, or null to stay the login user
+     */
+    public static DataSource readerDataSource(final String jdbcUrl, final String user, final String password,
+                                              final String setRole) {
+        final PGSimpleDataSource ds = (PGSimpleDataSource) dataSource(jdbcUrl, user, password);
+        if (setRole != null && !setRole.matches("[A-Za-z_][A-Za-z0-9_$]{0,62}")) {
+            throw new IllegalArgumentException("Reader role must be a plain SQL identifier, got '" + setRole + "' ("
+                + ConfigKey.DB_READER_USER.key() + ")");
+        }
+        ds.setOptions((setRole == null ? "" : "-c role=" + setRole + " ") + "-c default_transaction_read_only=on");
+        ds.setConnectTimeout(CONNECT_TIMEOUT_SECONDS);
+        ds.setLoginTimeout(CONNECT_TIMEOUT_SECONDS);
+        ds.setApplicationName("phenostream-results-api");
+        return ds;
+    }
+
     /** From {@code phenostream.db.url}, {@code .user}, {@code .password}; the URL must be set. */
     public static DataSource dataSource(final PhenoConfig config) {
         return dataSource(config.require(ConfigKey.DB_URL), config.get(ConfigKey.DB_USER).orElse(null),

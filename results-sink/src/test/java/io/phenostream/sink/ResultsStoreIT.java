@@ -70,11 +70,13 @@ class ResultsStoreIT {
 
     @Test
     void migrationIsIdempotent() throws SQLException {
-        assertEquals(2, firstMigration);
+        assertEquals(3, firstMigration);
         assertEquals(0, secondMigration);
         assertEquals(0, ResultsDatabase.migrate(dataSource));
         assertEquals(1L, count("SELECT count(*) FROM flyway_schema_history WHERE success AND version = '1'"));
         assertEquals(1L, count("SELECT count(*) FROM flyway_schema_history WHERE success AND version = '2'"));
+        assertEquals(1L, count("SELECT count(*) FROM flyway_schema_history WHERE success AND version = '3'"));
+        assertEquals(1L, count("SELECT count(*) FROM pg_roles WHERE rolname = 'phenostream_reader' AND NOT rolcanlogin"));
         assertEquals(3L, count("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
             + "AND table_name = 'compound_scores' AND data_type = 'double precision' "
             + "AND column_name IN ('replicate_map','replicate_map_p_value','replicate_map_q_value')"));
@@ -95,7 +97,7 @@ class ResultsStoreIT {
             s.execute("INSERT INTO compound_scores (analysis_id, experiment_id, compound, rank, hit, n_wells, "
                 + "final_result, score) VALUES ('a', 'E1', 'old', 1, false, 2, true, 4.5)");
         }
-        assertEquals(1, ResultsDatabase.migrate(v1), "only V2 is pending");
+        assertEquals(2, ResultsDatabase.migrate(v1), "only V2 and V3 are pending (V3 finds the reader role there)");
         final List<HitRow> hits = new ResultsStore(v1).hitList("E1", "a", null, 0, 0);
         assertEquals(1, hits.size());
         assertEquals(4.5, hits.get(0).score());

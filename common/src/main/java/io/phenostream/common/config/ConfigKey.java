@@ -19,6 +19,13 @@ public enum ConfigKey {
     DB_URL("phenostream.db.url", null, "JDBC URL of PostgreSQL; unset = start an embedded PostgreSQL"),
     DB_USER("phenostream.db.user", "postgres", "database user of the sink (read-write)"),
     DB_PASSWORD("phenostream.db.password", "", "database password (never logged)"),
+    DB_READER_USER("phenostream.db.reader.user", "phenostream_reader",
+        "read-only role of the query API (created NOLOGIN by migration V3)"),
+    DB_READER_PASSWORD("phenostream.db.reader.password", null,
+        "password of the reader role; unset = log in as phenostream.db.user and SET ROLE to the reader (never logged)"),
+    RESULTS_HTTP_PORT("phenostream.results.http.port", "8080", "port of the results query API and web UI"),
+    RESULTS_HTTP_BIND("phenostream.results.http.bind", "127.0.0.1",
+        "address the results API binds; 0.0.0.0 = all interfaces (it has no authentication: put a proxy in front)"),
     EXTRACTOR_THREADS("phenostream.extractor.threads", "0", "image analysis threads; 0 = number of cores"),
     MODELS_DIR("phenostream.models.dir", "models", "root of the embedding models: <dir>/<name>/<version>/model.pt"),
     EMBEDDING_DEVICE("phenostream.embedding.device", "auto", "where embedding runs: auto (GPU if DJL sees one), cpu, gpu"),
@@ -71,6 +78,6 @@ public enum ConfigKey {
     }
 
     public boolean isSecret() {
-        return this == S3_SECRET_KEY || this == DB_PASSWORD || this == INGEST_HTTP_TOKEN;
+        return this == S3_SECRET_KEY || this == DB_PASSWORD || this == DB_READER_PASSWORD || this == INGEST_HTTP_TOKEN;
     }
 }
