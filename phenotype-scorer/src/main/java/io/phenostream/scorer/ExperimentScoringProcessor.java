@@ -2,8 +2,10 @@ package io.phenostream.scorer;
 
 import io.phenostream.common.events.CompoundScore;
 import io.phenostream.common.events.Keys;
+import io.phenostream.common.kafka.DeadLetters;
 import io.phenostream.scorer.plate.ExperimentScorer;
 import io.phenostream.scorer.plate.PlateWellScores;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +17,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Input keyed by {@code analysisId|experimentId} (repartitioned), so every plate of an experiment meets here.
@@ -24,6 +28,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * interactive queries.
  */
 final class ExperimentScoringProcessor implements Processor<String, PlateWellScores, String, ScorerOutput> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExperimentScoringProcessor.class);
 
     private static final StringSerializer KEYS = new StringSerializer();
 
@@ -76,8 +82,20 @@ final class ExperimentScoringProcessor implements Processor<String, PlateWellSco
                 continue;
             }
             final PlateWellScores first = experimentPlates.get(0);
-            final List<CompoundScore> scores = ExperimentScorer.score(first.analysisId(), first.experimentId(),
-                PhenotypeScorerTopology.scoringOf(first), experimentPlates, Instant.ofEpochMilli(now));
+            final List<CompoundScore> scores;
+            try {
+                scores = ExperimentScorer.score(first.analysisId(), first.experimentId(),
+                    PhenotypeScorerTopology.scoringOf(first), experimentPlates, Instant.ofEpochMilli(now));
+            } catch (final RuntimeException e) {
+                // As for plates: dead-lettered, not a stopped stream thread; scored again when a plate changes.
+                final String reason = "cannot score experiment " + experimentKey + " over " + experimentPlates.size()
+                    + " plate(s): " + e;
+                LOG.warn("{}", reason, e);
+                context.forward(new Record<>(experimentKey, ScorerOutput.of(DeadLetters.of(
+                    PlateScoringProcessor.STAGE, reason, e, null, null, null,
+                    experimentKey.getBytes(StandardCharsets.UTF_8), null)), now));
+                continue;
+            }
             for (final CompoundScore s : scores) {
                 final String compoundKey = Keys.compound(s.analysisId(), s.experimentId(), s.compound());
                 compoundResults.put(compoundKey, s);

@@ -116,6 +116,8 @@ public final class PhenotypeScorerTopology {
         final JsonSerde<DeadLetter> deadLetters = EventSerdes.deadLetter();
         plateOutputs.filter((k, v) -> v.deadLetter() != null).mapValues(ScorerOutput::deadLetter)
             .to(Topics.name(prefix, Topics.DEAD_LETTERS), Produced.with(Serdes.String(), deadLetters));
+        experimentOutputs.filter((k, v) -> v.deadLetter() != null).mapValues(ScorerOutput::deadLetter)
+            .to(Topics.name(prefix, Topics.DEAD_LETTERS), Produced.with(Serdes.String(), deadLetters));
         return builder.build();
     }
 
