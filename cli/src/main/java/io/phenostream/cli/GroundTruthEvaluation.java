@@ -13,6 +13,7 @@ import io.phenostream.common.synth.SynthOptions;
 import io.phenostream.common.synth.SynthPlateDesign;
 import io.phenostream.common.synth.SyntheticPlate;
 import io.phenostream.common.synth.SyntheticPlateGenerator;
+import io.phenostream.extractor.SiteProcessor;
 import io.phenostream.extractor.analysis.CellCropper;
 import io.phenostream.extractor.analysis.IlluminationEstimator;
 import io.phenostream.extractor.analysis.SiteAnalysis;
@@ -22,7 +23,6 @@ import io.phenostream.extractor.embedding.EmbeddingModel;
 import io.phenostream.scorer.plate.ExperimentScorer;
 import io.phenostream.scorer.plate.PlateScorer;
 import io.phenostream.scorer.plate.PlateScoring;
-import io.phenostream.scorer.stats.RobustStatistics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -133,15 +133,7 @@ final class GroundTruthEvaluation {
         } catch (final ExecutionException ex) {
             throw new IllegalStateException("embedding failed: " + ex.getCause(), ex.getCause());
         }
-        final List<Double> medians = new ArrayList<>();
-        for (int d = 0; d < e[0].length; d++) {
-            final double[] column = new double[e.length];
-            for (int k = 0; k < e.length; k++) {
-                column[k] = e[k][d];
-            }
-            medians.add(RobustStatistics.median(column));
-        }
-        return medians;
+        return SiteProcessor.medians(e);
     }
 
     static PlateOutcome compare(final String plateId, final List<CompoundTruth> truths,

@@ -142,7 +142,8 @@ public final class SiteProcessor {
             analysis.illumination(), medians(embeddings));
     }
 
-    static List<Double> medians(final float[][] embeddings) {
+    /** Per-dimension median over the cells' embeddings: the site's embedding in its record; empty without cells. */
+    public static List<Double> medians(final float[][] embeddings) {
         if (embeddings == null || embeddings.length == 0) {
             return List.of();
         }
