@@ -146,7 +146,8 @@ public final class ResultsStore implements BatchWriter {
 
     private static final String SELECT_WELLS =
         "SELECT plate_id, run_id, well, compound, concentration, unit, role, cell_count, score, p_value, "
-            + "control_axis_score, cytotoxic, final_result, normalized::text AS normalized FROM well_profiles "
+            + "control_axis_score, cytotoxic, final_result, sites_used, normalized::text AS normalized "
+            + "FROM well_profiles "
             + "WHERE experiment_id = ? AND analysis_id = ?";
 
     private static final String SELECT_FINAL =
@@ -528,9 +529,10 @@ public final class ResultsStore implements BatchWriter {
         final List<WellScoreRow> out = new ArrayList<>();
         readWells(experimentId, analysisId, rs -> out.add(new WellScoreRow(rs.getString("plate_id"),
             rs.getString("run_id"), rs.getString("well"), rs.getString("compound"), getDouble(rs, "concentration"),
-            rs.getString("unit"), rs.getString("role"), getDouble(rs, "cell_count"), getDouble(rs, "score"),
+            rs.getString("unit"), rs.getString("role"),
+            rs.getInt("sites_used") == 0 ? null : getDouble(rs, "cell_count"), getDouble(rs, "score"),
             getDouble(rs, "p_value"), getDouble(rs, "control_axis_score"), rs.getBoolean("cytotoxic"),
-            rs.getBoolean("final_result"))));
+            rs.getBoolean("final_result"), rs.getInt("sites_used"))));
         out.sort(Comparator.comparing(WellScoreRow::plateId).thenComparing(WellScoreRow::runId)
             .thenComparing(r -> wellOrder(r.well())));
         return out;

@@ -95,6 +95,7 @@ class ResultsServerIT {
             well("B01", "cpd-2", 5.0, WellRole.TREATMENT, 12, 6.0, -1.5, true),
             well("B02", XSS, 3.0, WellRole.TREATMENT, 75, 1.0, 0.1, false),
             well("H12", "pos", 1.0, WellRole.POSITIVE_CONTROL, 50, 12.0, 5.0, false),
+            excludedWell("C01"),
             compound(A1, "E1", "cpd-1", 1, 9.5, 0.01, true, "2024-05-01T10:00:00Z", 0.875, 0.0025, 0.0125),
             compound(A1, "E1", "cpd-2", 2, 5.0, 0.04, true, "2024-05-01T10:00:00Z"),
             compound(A1, "E1", XSS, 3, 2.0, 0.3, true, "2024-05-01T10:00:00Z"),
@@ -130,6 +131,12 @@ class ResultsServerIT {
         return new WellProfile(1, A1, "E1", "P1", "r1", WellId.parse(well), compound, conc, conc == null ? null : "uM",
             role, 2, 2, 2, cells, Map.of("area", 100.0), Map.of("f_a", score / 2, "f_b", -score, "role", 1.0), score, 0.01, axis,
             cytotoxic, true, "2024-05-01T10:00:00Z");
+    }
+
+    /** A well none of whose sites was used (all out of focus): the scorer reports 0 cells and no score. */
+    private static WellProfile excludedWell(final String well) {
+        return new WellProfile(1, A1, "E1", "P1", "r1", WellId.parse(well), "cpd-3", 1.0, "uM", WellRole.TREATMENT,
+            1, 0, 1, 0.0, Map.of(), Map.of(), null, null, null, false, true, "2024-05-01T10:00:00Z");
     }
 
     @AfterAll
@@ -195,7 +202,10 @@ class ResultsServerIT {
     void compoundDetail() throws Exception {
         final JsonNode c = json("/api/experiments/E1/compounds/cpd-1", 200);
         assertEquals(1, c.get("score").get("rank").asInt());
-        assertEquals(9.0, c.get("fit").get("top").asDouble());
+        assertEquals(0.9, c.get("fit").get("top").asDouble());
+        assertEquals("compound_axis", c.get("fit").get("readout").asText());
+        assertEquals(List.of(0.85, 0.95), Json.MAPPER.convertValue(c.get("doses").get(1).get("fitReadouts"),
+            List.class));
         assertEquals(0.97, c.get("fit").get("rSquared").asDouble());
         assertEquals(2, c.get("doses").size());
         assertEquals(10.0, c.get("doses").get(1).get("concentration").asDouble());
@@ -218,7 +228,7 @@ class ResultsServerIT {
         final JsonNode plate = json("/api/experiments/E1/plates/P1", 200);
         assertEquals("r1", plate.get("runId").asText());
         assertEquals(0.6, plate.get("qc").get("zPrime").asDouble());
-        assertEquals(6, plate.get("wells").size());
+        assertEquals(7, plate.get("wells").size());
         assertEquals("A01", plate.get("wells").get(0).get("well").asText());
         final JsonNode well = json("/api/experiments/E1/plates/P1/wells/a2", 200);
         assertEquals("A02", well.get("well").asText());
@@ -247,7 +257,7 @@ class ResultsServerIT {
         final List<List<String>> csv = CsvReader.parse(get("/api/experiments/E1/profiles.csv").body());
         assertEquals(List.of("plate", "run", "well", "compound", "concentration", "unit", "role", "f_a", "f_b",
             "feature_role"), csv.get(0), "a feature named like a fixed column is renamed, not lost");
-        assertEquals(7, csv.size());
+        assertEquals(8, csv.size());
         assertEquals(List.of("P1", "r1", "A02", "cpd-1", "10.0", "uM", "treatment", "4.5", "-9.0", "1.0"), csv.get(2));
         final HttpResponse<byte[]> pq = HTTP.send(request("/api/experiments/E1/profiles.parquet"),
             HttpResponse.BodyHandlers.ofByteArray());
@@ -259,11 +269,11 @@ class ResultsServerIT {
                  + "count(concentration), max(compound) FILTER (WHERE well = 'B02'), sum(feature_role) "
                  + "FROM read_parquet('" + file + "')")) {
             rs.next();
-            assertEquals(6, rs.getLong(1));
+            assertEquals(7, rs.getLong(1));
             assertEquals((0.5 + 9 + 4 + 6 + 1 + 12) / 2, rs.getDouble(2), 1e-12);
             assertEquals(-(0.5 + 9 + 4 + 6 + 1 + 12), rs.getDouble(3), 1e-12);
             assertEquals(1.0, rs.getDouble(4));
-            assertEquals(5, rs.getLong(5), "the control well's missing dose is null, not 0");
+            assertEquals(6, rs.getLong(5), "the control well's missing dose is null, not 0");
             assertEquals(XSS, rs.getString(6));
             assertEquals(6.0, rs.getDouble(7), "feature_role column");
         }
@@ -397,10 +407,15 @@ class ResultsServerIT {
         assertEquals(3 * 96, count(plate, "<rect x=") - 0, "one cell per well of a 96-well plate, per heatmap");
         assertTrue(plate.contains("href=\"/experiments/E1/plates/P1/wells/A02?analysis=" + A1 + "&amp;run=r1\""),
             "wells link to their page");
+        assertTrue(plate.contains("title=\"no site of this well was used") && plate.contains(">excluded</span>"),
+            "a well without a used site says so instead of 0 cells");
+        final String excluded = get("/experiments/E1/plates/P1/wells/C01").body();
+        assertTrue(excluded.contains("No site of this well was used"), excluded);
         final String compound = get("/experiments/E1/compounds/cpd-1").body();
         assertTrue(compound.contains("<polyline class=\"fit\""), "the 4PL curve");
         assertEquals(2, count(compound, "class=\"dose\""), "one dot per dose");
-        assertEquals(2, count(compound, "class=\"well\""), "one dot per well");
+        assertEquals(4, count(compound, "class=\"well\""), "one dot per well the fit used, read back from JSONB");
+        assertTrue(compound.contains("compound-axis score"), "the fit's readout labels the y axis");
         assertTrue(compound.contains("EC50 1.50"), compound);
         final String well = get("/experiments/E1/plates/P1/wells/A02").body();
         assertTrue(well.contains("class=\"thumb\""), well);

@@ -49,8 +49,9 @@ final class TestEvents {
     static CompoundScore compound(final String analysis, final String exp, final String compound, final int rank,
                                   final double score, final double q, final boolean fin, final String updatedAt) {
         return new CompoundScore(1, analysis, exp, compound, rank, score, q / 2, q, q <= 0.05,
-            new CompoundScore.DoseResponseFit("OK", 1.5, 1.2, 9.0, 0.5, 0.97), 8.5, 4,
-            List.of(new CompoundScore.DosePoint(1.0, 2.0, 0.1, 2), new CompoundScore.DosePoint(10.0, 8.0, 0.9, 2)),
+            new CompoundScore.DoseResponseFit("OK", 1.5, 1.2, 0.9, 0.0, 0.97, CompoundScore.DoseResponseFit.COMPOUND_AXIS),
+            8.5, 4, List.of(new CompoundScore.DosePoint(1.0, 2.0, 0.1, 2, List.of(0.25, 0.35)),
+                new CompoundScore.DosePoint(10.0, 8.0, 0.9, 2, List.of(0.85, 0.95))),
             List.of("P1"), fin, updatedAt);
     }
 

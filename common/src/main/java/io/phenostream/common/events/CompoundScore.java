@@ -29,18 +29,45 @@ public record CompoundScore(int schemaVersion, String analysisId, String experim
             nWells, doses, plates, finalResult, updatedAt, null, null, null);
     }
 
-    /** Mean activity over the replicate wells of one concentration. */
-    public record DosePoint(double concentration, double meanScore, double meanControlAxisScore, int nWells) {
+    /**
+     * Mean activity over the replicate wells of one concentration. {@code fitReadouts} are the values the
+     * dose-response fit used for those wells, in the fit's {@link DoseResponseFit#readout() readout} (empty in
+     * records written before the field existed).
+     */
+    public record DosePoint(double concentration, double meanScore, double meanControlAxisScore, int nWells,
+                            List<Double> fitReadouts) {
+
+        public DosePoint {
+            fitReadouts = fitReadouts == null ? List.of() : List.copyOf(fitReadouts);
+        }
+
+        /** Without the fit's readouts. */
+        public DosePoint(final double concentration, final double meanScore, final double meanControlAxisScore,
+                         final int nWells) {
+            this(concentration, meanScore, meanControlAxisScore, nWells, List.of());
+        }
     }
 
     /**
-     * Four-parameter logistic fit of activity against log10 concentration:
-     * {@code y = bottom + (top - bottom) / (1 + (ec50 / x)^hill)}.
+     * Four-parameter logistic fit against log10 concentration:
+     * {@code y = bottom + (top - bottom) / (1 + (ec50 / x)^hill)}. {@code readout} names what y is:
+     * {@link #COMPOUND_AXIS} (each well projected on the direction from the negative controls to the compound's top
+     * doses: 0 at the negatives, about 1 at the top dose) or {@link #ACTIVITY_SCORE}; null in older records.
      */
-    public record DoseResponseFit(String status, Double ec50, Double hill, Double top, Double bottom, Double rSquared) {
+    public record DoseResponseFit(String status, Double ec50, Double hill, Double top, Double bottom, Double rSquared,
+                                  String readout) {
+
+        public static final String COMPOUND_AXIS = "compound_axis";
+        public static final String ACTIVITY_SCORE = "activity_score";
+
+        /** Without a named readout. */
+        public DoseResponseFit(final String status, final Double ec50, final Double hill, final Double top,
+                               final Double bottom, final Double rSquared) {
+            this(status, ec50, hill, top, bottom, rSquared, null);
+        }
 
         public static DoseResponseFit notFitted(final String why) {
-            return new DoseResponseFit(why, null, null, null, null, null);
+            return new DoseResponseFit(why, null, null, null, null, null, null);
         }
     }
 }

@@ -128,6 +128,11 @@ public final class ExperimentScorer {
         return out;
     }
 
+    /** Whether a well enters the dose-response fit: a positive concentration and a finite readout. */
+    private static boolean fitted(final Double concentration, final Double readout) {
+        return concentration != null && concentration > 0 && readout != null && Double.isFinite(readout);
+    }
+
     private static Double boxed(final double v) {
         return Double.isFinite(v) ? v : null;
     }
@@ -146,12 +151,23 @@ public final class ExperimentScorer {
     }
 
     private static Draft draft(final String compound, final List<Well> wells, final double baseline) {
+        // The compound's own axis is linear in the fraction of its phenotype (the activity distance is not: it
+        // has a noise floor and mixes directions), so its EC50 is the compound's. Activity scores stand in only
+        // where a well has no compound-axis score.
+        boolean onCompoundAxis = true;
+        for (final Well w : wells) {
+            if (fitted(w.score().concentration(), w.score().score())) {
+                onCompoundAxis &= w.score().compoundAxisScore() != null;
+            }
+        }
         final TreeMap<Double, List<WellScore>> byDose = new TreeMap<>();
         for (final Well w : wells) {
             final Double c = w.score().concentration();
             byDose.computeIfAbsent(c == null ? Double.NaN : c, k -> new ArrayList<>()).add(w.score());
         }
         final List<DosePoint> doses = new ArrayList<>();
+        final List<Double> logx = new ArrayList<>();
+        final List<Double> y = new ArrayList<>();
         double best = Double.NEGATIVE_INFINITY;
         double minDoseP = Double.NaN;
         int dosesWithP = 0;
@@ -161,28 +177,22 @@ public final class ExperimentScorer {
             final double meanScore = RobustStatistics.mean(scores);
             final double meanAxis = RobustStatistics.mean(ws.stream().filter(w -> w.controlAxisScore() != null)
                 .mapToDouble(WellScore::controlAxisScore).toArray());
-            doses.add(new DosePoint(d.getKey(), meanScore, meanAxis, ws.size()));
+            final List<Double> readouts = new ArrayList<>();
+            for (final WellScore w : ws) {
+                final Double readout = onCompoundAxis ? w.compoundAxisScore() : w.score();
+                if (fitted(w.concentration(), readout)) {
+                    logx.add(Math.log10(w.concentration()));
+                    y.add(readout);
+                    readouts.add(readout);
+                }
+            }
+            doses.add(new DosePoint(d.getKey(), meanScore, meanAxis, ws.size(), readouts));
             best = Math.max(best, RobustStatistics.lowerMedian(scores));
             final double doseP = PValueCombination.maxP(ws.stream()
                 .mapToDouble(w -> w.pValue() == null ? Double.NaN : w.pValue()).toArray());
             if (!Double.isNaN(doseP)) {
                 dosesWithP++;
                 minDoseP = Double.isNaN(minDoseP) ? doseP : Math.min(minDoseP, doseP);
-            }
-        }
-        final List<Double> logx = new ArrayList<>();
-        final List<Double> y = new ArrayList<>();
-        boolean onCompoundAxis = true;
-        for (final Well w : wells) {
-            final Double c = w.score().concentration();
-            // The compound's own axis is linear in the fraction of its phenotype (the activity distance is not:
-            // it has a noise floor and mixes directions), so its EC50 is the compound's.
-            final Double readout = w.score().compoundAxisScore() != null ? w.score().compoundAxisScore()
-                : w.score().score();
-            if (c != null && c > 0 && readout != null && Double.isFinite(readout)) {
-                onCompoundAxis &= w.score().compoundAxisScore() != null;
-                logx.add(Math.log10(c));
-                y.add(readout);
             }
         }
         final double[] xs = logx.stream().mapToDouble(Double::doubleValue).toArray();
@@ -194,7 +204,8 @@ public final class ExperimentScorer {
         d.compound = compound;
         d.score = best;
         d.p = dosesWithP == 0 ? Double.NaN : PValueCombination.bonferroni(minDoseP, dosesWithP);
-        d.fit = f.ok() ? new DoseResponseFit(f.status(), f.ec50(), f.hill(), f.top(), f.bottom(), f.rSquared())
+        d.fit = f.ok() ? new DoseResponseFit(f.status(), f.ec50(), f.hill(), f.top(), f.bottom(), f.rSquared(),
+            onCompoundAxis ? DoseResponseFit.COMPOUND_AXIS : DoseResponseFit.ACTIVITY_SCORE)
             : DoseResponseFit.notFitted(f.status());
         // In activity-score units (the fit's top and bottom are on the compound's own axis, top dose ~1).
         d.maxEffect = Double.isFinite(baseline) ? best - baseline : null;

@@ -59,8 +59,9 @@ class ExperimentScorerTest {
         assertEquals(1, by.get("B").rank());
         assertEquals(2.0, by.get("A").score(), 0.0, "max over doses of the lower median of the replicates");
         assertEquals(3, by.get("A").nWells());
-        assertEquals(List.of(new CompoundScore.DosePoint(1e-6, 3.0, Double.NaN, 2),
-            new CompoundScore.DosePoint(1e-5, 1.0, Double.NaN, 1)), by.get("A").doses());
+        // Without compound-axis scores the fit's readout is the activity score, one value per well of a dose.
+        assertEquals(List.of(new CompoundScore.DosePoint(1e-6, 3.0, Double.NaN, 2, List.of(2.0, 4.0)),
+            new CompoundScore.DosePoint(1e-5, 1.0, Double.NaN, 1, List.of(1.0))), by.get("A").doses());
         assertEquals(FourParameterLogistic.TOO_FEW_DOSES, by.get("A").fit().status());
         assertNull(by.get("A").fit().ec50());
         assertEquals(2.0 - 1.1, by.get("A").maxEffect(), 1e-12, "best dose activity minus the negatives' mean score");
@@ -123,6 +124,11 @@ class ExperimentScorerTest {
         assertTrue(act.doses().get(7).meanControlAxisScore() > 0.5, "ACT moves along the control axis");
         assertEquals(FourParameterLogistic.OK, act.fit().status());
         assertTrue(act.fit().ec50() > 1e-8 && act.fit().ec50() < 1e-6, "EC50 " + act.fit().ec50());
+        // Fitted on the compound's own axis; every well's readout is kept with its dose, for the plot.
+        assertEquals(CompoundScore.DoseResponseFit.COMPOUND_AXIS, act.fit().readout());
+        assertEquals(32, act.doses().stream().mapToInt(d -> d.fitReadouts().size()).sum());
+        assertTrue(act.doses().get(7).fitReadouts().stream().mapToDouble(Double::doubleValue).average()
+            .orElseThrow() > 0.5, "the top dose is near its own phenotype (1) on the compound axis");
         assertTrue(act.maxEffect() > 1.5);
         for (final CompoundScore c : out.subList(1, out.size())) {
             assertTrue(c.compound().startsWith("IN"), c.compound());

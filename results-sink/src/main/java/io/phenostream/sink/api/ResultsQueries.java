@@ -67,7 +67,7 @@ public final class ResultsQueries {
 
     private static final String WELL_COLUMNS =
         "SELECT plate_id, run_id, well, compound, concentration, unit, role, cell_count, score, p_value, "
-            + "control_axis_score, cytotoxic, final_result FROM well_profiles ";
+            + "control_axis_score, cytotoxic, final_result, sites_used FROM well_profiles ";
 
     private static final String PLATES =
         "SELECT q.plate_id, q.run_id, r.layout, q.z_prime, q.ssmd, q.n_wells, q.n_wells_expected, q.n_cells, "
@@ -439,10 +439,12 @@ public final class ResultsQueries {
     private static void readWells(final PreparedStatement ps, final List<WellScoreRow> out) throws SQLException {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
+                final int sitesUsed = rs.getInt("sites_used");
                 out.add(new WellScoreRow(rs.getString("plate_id"), rs.getString("run_id"), rs.getString("well"),
                     rs.getString("compound"), dbl(rs, "concentration"), rs.getString("unit"), rs.getString("role"),
-                    dbl(rs, "cell_count"), dbl(rs, "score"), dbl(rs, "p_value"), dbl(rs, "control_axis_score"),
-                    rs.getBoolean("cytotoxic"), rs.getBoolean("final_result")));
+                    sitesUsed == 0 ? null : dbl(rs, "cell_count"), dbl(rs, "score"), dbl(rs, "p_value"),
+                    dbl(rs, "control_axis_score"), rs.getBoolean("cytotoxic"), rs.getBoolean("final_result"),
+                    sitesUsed));
             }
         }
     }

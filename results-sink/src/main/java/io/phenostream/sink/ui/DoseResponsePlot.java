@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * An SVG dose-response plot: activity score against log10 concentration, one grey dot per well, one filled dot
- * per dose (the mean the scorer fitted), and the four-parameter logistic curve
- * {@code y = bottom + (top - bottom) / (1 + (ec50 / x)^hill)} from the stored fit, with EC50 marked.
+ * An SVG dose-response plot against log10 concentration, in the readout the scorer fitted (the compound-axis
+ * score, or the activity score; see {@link CompoundScore.DoseResponseFit#readout()}): one grey dot per well, one
+ * filled dot per dose (the wells' mean), and the four-parameter logistic curve
+ * {@code y = bottom + (top - bottom) / (1 + (ec50 / x)^hill)} from the stored fit, with EC50 marked. Records
+ * without the fit's readouts are drawn as activity scores, without a curve unless the fit was on that scale.
  */
 public final class DoseResponsePlot {
 
@@ -37,18 +39,36 @@ public final class DoseResponsePlot {
 
     public static String svg(final CompoundScore.DoseResponseFit fit, final List<CompoundScore.DosePoint> doses,
                              final List<WellScoreRow> wells, final String unit) {
+        // Points are drawn in the fit's readout, so that the curve goes through the values it was fitted to.
+        final String readout = fit == null ? null : fit.readout();
+        final boolean onFitScale = readout != null && doses.stream().anyMatch(d -> !d.fitReadouts().isEmpty());
         final List<double[]> wellPoints = new ArrayList<>();
-        for (final WellScoreRow w : wells) {
-            if (w.concentration() != null && w.concentration() > 0 && finite(w.score())) {
-                wellPoints.add(new double[] {Math.log10(w.concentration()), w.score()});
-            }
-        }
         final List<double[]> dosePoints = new ArrayList<>();
-        for (final CompoundScore.DosePoint d : doses) {
-            if (d.concentration() > 0 && Double.isFinite(d.meanScore())) {
-                dosePoints.add(new double[] {Math.log10(d.concentration()), d.meanScore()});
+        if (onFitScale) {
+            for (final CompoundScore.DosePoint d : doses) {
+                if (d.concentration() > 0 && !d.fitReadouts().isEmpty()) {
+                    double sum = 0;
+                    for (final double v : d.fitReadouts()) {
+                        wellPoints.add(new double[] {Math.log10(d.concentration()), v});
+                        sum += v;
+                    }
+                    dosePoints.add(new double[] {Math.log10(d.concentration()), sum / d.fitReadouts().size()});
+                }
+            }
+        } else {
+            for (final WellScoreRow w : wells) {
+                if (w.concentration() != null && w.concentration() > 0 && finite(w.score())) {
+                    wellPoints.add(new double[] {Math.log10(w.concentration()), w.score()});
+                }
+            }
+            for (final CompoundScore.DosePoint d : doses) {
+                if (d.concentration() > 0 && Double.isFinite(d.meanScore())) {
+                    dosePoints.add(new double[] {Math.log10(d.concentration()), d.meanScore()});
+                }
             }
         }
+        final String yLabel = CompoundScore.DoseResponseFit.COMPOUND_AXIS.equals(readout) && onFitScale
+            ? "compound-axis score (0 = negative controls)" : "activity score";
         if (wellPoints.isEmpty() && dosePoints.isEmpty()) {
             return "<p class=\"muted\">No wells with a positive concentration and a score: nothing to plot.</p>";
         }
@@ -64,7 +84,9 @@ public final class DoseResponsePlot {
             y0 = Math.min(y0, p[1]);
             y1 = Math.max(y1, p[1]);
         }
-        final boolean curve = hasCurve(fit);
+        // A fit of unknown readout (older records) may not share the points' scale: no curve then.
+        final boolean curve = hasCurve(fit) && (onFitScale
+            || CompoundScore.DoseResponseFit.ACTIVITY_SCORE.equals(readout));
         if (curve) {
             y0 = Math.min(y0, Math.min(fit.bottom(), fit.top()));
             y1 = Math.max(y1, Math.max(fit.bottom(), fit.top()));
@@ -97,7 +119,8 @@ public final class DoseResponsePlot {
         sb.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">concentration%s (log "
             + "scale)</text>", (LEFT + WIDTH - RIGHT) / 2, HEIGHT - 8, unit == null ? "" : " [" + esc(unit) + "]"));
         sb.append(String.format(Locale.ROOT, "<text x=\"12\" y=\"%d\" transform=\"rotate(-90 12 %d)\" "
-            + "text-anchor=\"middle\">activity score</text>", (TOP + HEIGHT - BOTTOM) / 2, (TOP + HEIGHT - BOTTOM) / 2));
+            + "text-anchor=\"middle\">%s</text>", (TOP + HEIGHT - BOTTOM) / 2, (TOP + HEIGHT - BOTTOM) / 2,
+            esc(yLabel)));
         if (curve) {
             final StringBuilder pts = new StringBuilder();
             for (int i = 0; i <= 200; i++) {
@@ -124,7 +147,7 @@ public final class DoseResponsePlot {
         for (final double[] p : dosePoints) {
             sb.append(String.format(Locale.ROOT, "<circle class=\"dose\" cx=\"%.1f\" cy=\"%.1f\" r=\"5\" "
                 + "fill=\"#1d3557\"><title>%s</title></circle>", sx.at(p[0]), sy.at(p[1]),
-                esc("10^" + Html.num(p[0]) + ": mean score " + Html.num(p[1]))));
+                esc("10^" + Html.num(p[0]) + ": mean " + yLabel + " " + Html.num(p[1]))));
         }
         sb.append("</svg>");
         return sb.toString();

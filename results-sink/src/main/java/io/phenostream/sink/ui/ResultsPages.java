@@ -379,7 +379,9 @@ public final class ResultsPages {
             + (w.compound() == null ? "" : link(url(path("experiments", e, "compounds", w.compound()),
             Map.of("analysis", analysis)), w.compound())) + "</td><td>" + num(w.concentration())
             + (w.unit() == null ? "" : " " + esc(w.unit())) + "</td><td class=\"t\">" + esc(w.role()) + "</td><td>"
-            + num(w.cellCount()) + "</td><td>" + num(w.score()) + "</td><td>" + num(w.pValue()) + "</td><td>"
+            + (w.excluded() ? "<span class=\"muted\" title=\"no site of this well was used: every site failed or "
+                + "was below the plate's focus cut-off\">excluded</span>" : num(w.cellCount()))
+            + "</td><td>" + num(w.score()) + "</td><td>" + num(w.pValue()) + "</td><td>"
             + num(w.controlAxisScore()) + "</td><td class=\"t\">" + (w.cytotoxic() ? "yes" : "") + "</td><td class=\"t\">"
             + (w.finalResult() ? "yes" : "no") + "</td></tr>";
     }
@@ -405,7 +407,7 @@ public final class ResultsPages {
             .append(num(h.replicateMapPValue())).append("</td><td>").append(num(h.replicateMapQValue()))
             .append("</td></tr></table>");
         final String unit = d.wells().stream().map(WellScoreRow::unit).filter(u -> u != null).findFirst().orElse(null);
-        b.append("<h2>Dose response</h2>").append(figure("Score vs concentration (grey: wells, blue: dose means, "
+        b.append("<h2>Dose response</h2>").append(figure("Response vs concentration (grey: wells, blue: dose means, "
             + "orange: 4PL fit)", DoseResponsePlot.svg(d.fit(), d.doses(), d.wells(), unit)));
         b.append("<h2>Wells</h2><table><tr><th class=\"t\">well</th><th class=\"t\">compound</th><th>dose</th>"
             + "<th class=\"t\">role</th><th>cells</th><th>score</th><th>p</th><th>control axis</th>"
@@ -432,6 +434,11 @@ public final class ResultsPages {
                 + "<th class=\"t\">role</th><th>cells</th><th>score</th><th>p</th><th>control axis</th>"
                 + "<th class=\"t\">cytotoxic</th><th class=\"t\">final</th></tr>")
                 .append(wellRow(e, d.scores(), d.analysisId(), false)).append("</table>");
+            if (d.scores().excluded()) {
+                b.append("<p class=\"muted\">No site of this well was used: every site failed or was below the "
+                    + "plate's focus cut-off (a fraction of the plate's median focus score; see the plate's QC "
+                    + "flags). Its cells were not counted and it has no score.</p>");
+            }
         } else {
             b.append("<p class=\"muted\">Not scored yet.</p>");
         }
