@@ -47,8 +47,8 @@ public final class LocalPipeline implements AutoCloseable {
             final LocalInfrastructure infra = LocalInfrastructure.start(base, fresh);
             resources.push(infra);
             this.config = infra.config();
-            if (infra.hasEmbeddedKafka()) {
-                // The embedded broker is a new cluster at every start: Streams state from an earlier one is stale.
+            if (infra.hasNewEmbeddedKafka()) {
+                // A newly formatted broker: Streams state from an earlier cluster is stale.
                 DemoCommand.deleteTree(java.nio.file.Path.of(config.require(ConfigKey.DATA_DIR)).resolve("streams"));
             }
             final DataSource dataSource = ResultsDatabase.dataSource(config);

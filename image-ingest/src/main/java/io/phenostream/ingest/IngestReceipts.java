@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>A marker is written only after Kafka acknowledged the record, and its name carries a digest of what was
  * published (the site's image hashes, the plate run's content), so changed content is published again. Markers
  * live under an epoch derived from the topics' ids: records published to a topic that was since deleted, or to
- * another cluster (the embedded broker is new at every start), do not count.
+ * another cluster (e.g. a wiped embedded broker), do not count.
  */
 public final class IngestReceipts {
 

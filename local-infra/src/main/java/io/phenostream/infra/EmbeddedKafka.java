@@ -1,8 +1,12 @@
 package io.phenostream.infra;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -14,17 +18,22 @@ import org.slf4j.LoggerFactory;
  * own {@link KafkaClusterTestKit}. Internal topics (consumer offsets, transaction state) have replication factor
  * and min ISR 1, so idempotent producers, transactions and Kafka Streams {@code exactly_once_v2} work on it.
  *
- * <p>Its logs live in the folder given to the constructor ({@code combined_0_0/} under it). The test kit formats a
- * new cluster at every start, so the broker's data does not survive a restart: {@link #start()} wipes the folder
- * first and {@link #close()} deletes it.
+ * <p>Its logs live in the folder given to the constructor ({@code combined_0_0/} under it) and survive a restart:
+ * the first start formats a cluster and records its id in {@code cluster.id}; later starts reuse that id and skip
+ * formatting, so topics, records and committed offsets are still there (the compacted plate-runs and the
+ * image-sets of earlier runs, which replays read). The listener ports change at every start; clients find the
+ * broker through {@link #bootstrapServers()}.
  */
 public final class EmbeddedKafka implements AutoCloseable {
+
+    static final String CLUSTER_ID_FILE = "cluster.id";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
     private final Path logDir;
     private KafkaClusterTestKit cluster;
     private String bootstrapServers;
+    private boolean newCluster;
 
     public EmbeddedKafka(final Path logDir) {
         this.logDir = logDir.toAbsolutePath().normalize();
@@ -47,14 +56,32 @@ public final class EmbeddedKafka implements AutoCloseable {
         return c;
     }
 
-    /** Formats a fresh cluster under the log folder and waits until the broker accepts clients. */
+    /**
+     * Starts the broker on the log folder, formatting a new cluster there unless one was formatted before, and
+     * waits until it accepts clients.
+     */
     public synchronized void start() {
         if (cluster != null) {
             throw new IllegalStateException("Embedded Kafka in " + logDir + " is already running");
         }
         QuietServerLogging.apply();
-        DataDirectory.deleteRecursively(logDir);
         DataDirectory.ensureWritable(logDir, "Kafka logs");
+        final Path idFile = logDir.resolve(CLUSTER_ID_FILE);
+        String clusterId = null;
+        try {
+            if (Files.isRegularFile(idFile)) {
+                clusterId = Files.readString(idFile, StandardCharsets.UTF_8).trim();
+            }
+        } catch (final IOException e) {
+            throw new IllegalStateException("Cannot read " + idFile + ": " + e.getMessage(), e);
+        }
+        final boolean formatted = clusterId != null && !clusterId.isEmpty();
+        if (!formatted) {
+            // A folder without a recorded cluster is from an older version or a failed start: start clean.
+            DataDirectory.deleteRecursively(logDir);
+            DataDirectory.ensureWritable(logDir, "Kafka logs");
+            clusterId = Uuid.randomUuid().toString();
+        }
         final long t0 = System.nanoTime();
         KafkaClusterTestKit kit = null;
         try {
@@ -64,26 +91,31 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setNumControllerNodes(1)
                 .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                 .setBaseDirectory(logDir)
+                .setClusterId(clusterId)
                 .build();
-            final KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(true);
+            final KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(false);
             brokerConfig().forEach(builder::setConfigProp);
             kit = builder.build();
-            kit.format();
+            if (!formatted) {
+                kit.format();
+                Files.writeString(idFile, clusterId, StandardCharsets.UTF_8);
+            }
             kit.startup();
             kit.waitForReadyBrokers();
             cluster = kit;
             bootstrapServers = kit.bootstrapServers();
+            newCluster = !formatted;
         } catch (final Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
             closeQuietly(kit);
-            DataDirectory.deleteRecursively(logDir);
             throw new IllegalStateException("Cannot start the embedded Kafka broker with logs in " + logDir + ": "
-                + DataDirectory.describe(e), e);
+                + DataDirectory.describe(e) + (formatted ? " (to start afresh: ./screen demo, or delete " + logDir
+                + ")" : ""), e);
         }
-        LOG.info("Embedded Kafka broker at {} (logs in {}) started in {} ms", bootstrapServers, logDir,
-            (System.nanoTime() - t0) / 1_000_000);
+        LOG.info("Embedded Kafka broker at {} ({} cluster {}, logs in {}) started in {} ms", bootstrapServers,
+            formatted ? "existing" : "new", clusterId, logDir, (System.nanoTime() - t0) / 1_000_000);
     }
 
     /** {@code host:port} of the broker's client listener. */
@@ -94,6 +126,11 @@ public final class EmbeddedKafka implements AutoCloseable {
         return bootstrapServers;
     }
 
+    /** Whether the last {@link #start()} formatted a new cluster (nothing from earlier starts is there). */
+    public synchronized boolean isNewCluster() {
+        return newCluster;
+    }
+
     public Path logDir() {
         return logDir;
     }
@@ -102,7 +139,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         return cluster != null;
     }
 
-    /** Stops the broker and deletes its log folder; idempotent, never throws. */
+    /** Stops the broker, keeping its log folder; idempotent, never throws. */
     @Override
     public synchronized void close() {
         final KafkaClusterTestKit kit = cluster;
@@ -112,11 +149,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             return;
         }
         closeQuietly(kit);
-        try {
-            DataDirectory.deleteRecursively(logDir);
-        } catch (final RuntimeException e) {
-            LOG.warn("Could not delete Kafka log folder {}: {}", logDir, e.getMessage());
-        }
     }
 
     private static void closeQuietly(final KafkaClusterTestKit kit) {

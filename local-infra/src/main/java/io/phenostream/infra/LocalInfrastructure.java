@@ -260,6 +260,14 @@ public final class LocalInfrastructure implements AutoCloseable {
         return kafka != null;
     }
 
+    /**
+     * Whether this instance's broker formatted a new cluster at this start (first start, or after a wipe):
+     * local Kafka Streams state from before then belongs to another cluster and must go.
+     */
+    public boolean hasNewEmbeddedKafka() {
+        return kafka != null && kafka.isNewCluster();
+    }
+
     public boolean hasEmbeddedS3() {
         return s3 != null;
     }

@@ -101,13 +101,15 @@ class LocalInfrastructureIT {
             first.close();
         }
         first.close(); // idempotent
-        assertFalse(Files.exists(data.resolve("kafka")), "the broker's log folder is removed on close");
+        assertTrue(Files.isRegularFile(data.resolve("kafka").resolve(EmbeddedKafka.CLUSTER_ID_FILE)),
+            "the broker's logs are kept on close");
         assertFalse(listening(s3Before), "S3 still listening after close");
         assertThrows(SQLException.class, () -> DriverManager.getConnection(dbBefore, "postgres", "").close());
 
-        // 2nd run, same JVM, same data: S3 objects and database rows survive, Kafka is a new cluster
+        // 2nd run, same JVM, same data: S3 objects, database rows and the Kafka cluster survive
         try (LocalInfrastructure second = LocalInfrastructure.start(configWithDataDir(data))) {
             final PhenoConfig c = second.config();
+            assertTrue(second.hasEmbeddedKafka() && !second.hasNewEmbeddedKafka(), "the same cluster again");
             assertCatalogueTopics(c);
             kafkaRoundTrip(c);
             try (ObjectStore store = new ObjectStore(S3ClientFactory.create(c), c.require(ConfigKey.S3_BUCKET))) {
@@ -169,9 +171,13 @@ class LocalInfrastructureIT {
             () -> LocalInfrastructure.start(configWithDataDir(data)));
         assertTrue(e.getMessage().contains(pgDir.toAbsolutePath().toString()), e.getMessage());
         assertTrue(e.getMessage().contains("PostgreSQL"), e.getMessage());
-        // the broker that did start was stopped (its folder is removed on close) and the data directory released
-        assertFalse(Files.exists(data.resolve("kafka")), "Kafka left running after a failed start");
+        // the data directory was released, and the broker that did start was stopped: a broker still running would
+        // hold the lock on its log folder, and a new one on the same folder could not start
         DataDirectory.lock(data.toAbsolutePath()).close();
+        Files.delete(pgDir);
+        try (LocalInfrastructure again = LocalInfrastructure.start(configWithDataDir(data))) {
+            assertTrue(again.hasEmbeddedKafka(), "Kafka left running after a failed start");
+        }
     }
 
     private static void assertCatalogueTopics(final PhenoConfig c) throws Exception {
