@@ -178,7 +178,9 @@ class DemoPipelineIT {
 
             final String wellUrl = base + "/experiments/" + options.experimentId() + "/plates/" + options.plateId()
                 + "/wells/A01?analysis=" + ingested.analysisId();
-            assertTrue(browser.dumpDom(wellUrl).contains("<img"), "the well page shows its thumbnails");
+            final String well = browser.dumpDom(wellUrl);
+            assertTrue(well.contains("<img") && well.contains("outlines=true"),
+                "the well page shows its thumbnails with the extractor's segmentation outlines: " + well);
             browser.screenshot(wellUrl, SCREENSHOTS.resolve("well.png"), 1280, 1000);
         }
     }

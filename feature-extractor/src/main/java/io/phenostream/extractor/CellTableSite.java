@@ -53,7 +53,20 @@ public record CellTableSite(String analysisId, String modelSha256, String experi
      * analysis is one prefix ({@code read_parquet('s3://bucket/cells/<analysisId>/**')}).
      */
     public String objectKey() {
-        return "cells/" + analysisId + "/" + experimentId + "/" + plateId + "/" + runId + "/" + well + "-" + site
-            + ".parquet";
+        return keyStem() + ".parquet";
+    }
+
+    /**
+     * {@code cells/<analysisId>/<experiment>/<plate>/<run>/<well>-<site>.<role>.png}: the site's label image of
+     * {@code role} ({@code nuclei}, {@code cells}) beside its cell table, under the same rules as
+     * {@link #objectKey()}.
+     */
+    public String maskKey(final String role) {
+        Keys.requireId("mask role", role);
+        return keyStem() + "." + role + ".png";
+    }
+
+    private String keyStem() {
+        return "cells/" + analysisId + "/" + experimentId + "/" + plateId + "/" + runId + "/" + well + "-" + site;
     }
 }

@@ -1,6 +1,9 @@
 package io.phenostream.extractor;
 
+import io.phenostream.common.events.SiteFeatures;
 import io.phenostream.common.s3.ObjectStore;
+import io.phenostream.extractor.analysis.SiteMasks;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -9,7 +12,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Puts a site's per-cell table in object storage at {@link CellTableSite#objectKey()} and returns its
- * {@code s3://} URI for {@code SiteFeatures.cellDataUri}. The key depends on the site and analysis only and a
+ * {@code s3://} URI for {@code SiteFeatures.cellDataUri}; its label images go beside it
+ * ({@link CellTableSite#maskKey}, URIs for {@code SiteFeatures.masks}). The key depends on the site and analysis only and a
  * PUT replaces the object whole, so a re-delivered or replayed site overwrites its own file: never a second
  * copy, never a half-written one. Thread-safe when the {@link ObjectStore}'s client is (the AWS SDK's is).
  */
@@ -17,6 +21,8 @@ public final class CellTableStore {
 
     /** The media type registered for Parquet. */
     public static final String CONTENT_TYPE = "application/vnd.apache.parquet";
+    /** Label images are PNG. */
+    public static final String MASK_CONTENT_TYPE = "image/png";
 
     private final ObjectStore store;
     private final CellTableWriter writer;
@@ -40,14 +46,34 @@ public final class CellTableStore {
 
     /** Uploads already encoded Parquet bytes of {@code site} and returns their URI. */
     public String upload(final CellTableSite site, final byte[] parquet) {
-        final String key = site.objectKey();
+        return put(site, site.objectKey(), CONTENT_TYPE, parquet, "cell table");
+    }
+
+    /**
+     * Uploads the site's label images and returns their URIs by role ({@link SiteFeatures#NUCLEI_MASK},
+     * {@link SiteFeatures#CELLS_MASK}); empty for null masks.
+     */
+    public Map<String, String> uploadMasks(final CellTableSite site, final SiteMasks masks) {
+        if (masks == null) {
+            return Map.of();
+        }
+        final Map<String, String> uris = new LinkedHashMap<>();
+        uris.put(SiteFeatures.NUCLEI_MASK, put(site, site.maskKey(SiteFeatures.NUCLEI_MASK), MASK_CONTENT_TYPE,
+            masks.nucleiPng(), "nucleus labels"));
+        uris.put(SiteFeatures.CELLS_MASK, put(site, site.maskKey(SiteFeatures.CELLS_MASK), MASK_CONTENT_TYPE,
+            masks.cellsPng(), "cell labels"));
+        return uris;
+    }
+
+    private String put(final CellTableSite site, final String key, final String contentType, final byte[] bytes,
+                       final String what) {
         try {
-            store.client().putObject(b -> b.bucket(store.bucket()).key(key).contentType(CONTENT_TYPE)
+            store.client().putObject(b -> b.bucket(store.bucket()).key(key).contentType(contentType)
                     .metadata(Map.of("analysis-id", site.analysisId(), "site-key", site.siteKey(),
-                        "sha256", ObjectStore.sha256(parquet))),
-                RequestBody.fromBytes(parquet));
+                        "sha256", ObjectStore.sha256(bytes))),
+                RequestBody.fromBytes(bytes));
         } catch (final SdkException e) {
-            throw new IllegalStateException("Cannot store the cell table of site " + site.siteKey() + " at "
+            throw new IllegalStateException("Cannot store the " + what + " of site " + site.siteKey() + " at "
                 + uri(store.bucket(), key) + ": " + e.getMessage(), e);
         }
         return uri(store.bucket(), key);

@@ -47,7 +47,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A feature-extractor worker: a member of the {@value #GROUP_ID} consumer group on {@code image-sets}, built as
+ * A feature-extractor worker: a member of the {@value #GROUP_ID} consumer group on {@code image-sets} (or, on the
+ * {@link ExtractorLane#REPLAY replay lane}, of its own group on {@code image-sets-replay}), built as
  * a pipeline rather than a loop. The poll thread hands each site to a chain of stages: fetch from S3 on I/O
  * threads, decode/segment/measure on a CPU pool (one thread per core), embedding (batched across sites, when
  * the analysis names a model), the per-cell table to S3 on I/O threads, then the site-features record. Sites
@@ -67,6 +68,7 @@ public final class FeatureExtractorService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FeatureExtractorService.class);
 
     private final PhenoConfig config;
+    private final ExtractorLane lane;
     private final Consumer<String, byte[]> consumer;
     private final Producer<String, byte[]> producer;
     private final ObjectStore store;
@@ -102,13 +104,27 @@ public final class FeatureExtractorService implements AutoCloseable {
     /** @param cellData where per-cell rows go; null for Parquet files in the configured bucket */
     public FeatureExtractorService(final PhenoConfig config, final String clientId, final MeterRegistry registry,
                                    final CellDataSink cellData) {
+        this(config, clientId, registry, cellData, ExtractorLane.LIVE);
+    }
+
+    /** A worker on {@code lane}'s topic and consumer group, writing Parquet to the configured bucket. */
+    public FeatureExtractorService(final PhenoConfig config, final String clientId, final ExtractorLane lane) {
+        this(config, clientId, Metrics.globalRegistry, null, lane);
+    }
+
+    /**
+     * @param cellData where per-cell rows go; null for Parquet files in the configured bucket
+     * @param lane     live image-sets or replays
+     */
+    public FeatureExtractorService(final PhenoConfig config, final String clientId, final MeterRegistry registry,
+                                   final CellDataSink cellData, final ExtractorLane lane) {
         this.config = config;
-        final int threads = config.getInt(ConfigKey.EXTRACTOR_THREADS) > 0
-            ? config.getInt(ConfigKey.EXTRACTOR_THREADS) : Runtime.getRuntime().availableProcessors();
+        this.lane = lane;
+        final int threads = lane.threads(config);
         // Enough sites in flight to keep every stage busy while S3 and Kafka answer; few enough to bound memory.
         this.maxInFlight = threads * 4;
         this.commitIntervalNanos = TimeUnit.MILLISECONDS.toNanos(config.getInt(ConfigKey.EXTRACTOR_COMMIT_INTERVAL_MS));
-        final Properties consumerConfig = KafkaClientConfigs.consumer(config, GROUP_ID, clientId);
+        final Properties consumerConfig = KafkaClientConfigs.consumer(config, lane.groupId(), clientId);
         // One poll must not start more sites than the bound: pausing only takes effect at the next poll, and
         // Kafka's default of 500 records put 192 sites in flight against a bound of 8 (benchmarks/RESULTS.md).
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, maxInFlight);
@@ -142,7 +158,7 @@ public final class FeatureExtractorService implements AutoCloseable {
 
     void run() {
         try {
-            consumer.subscribe(List.of(config.topic(Topics.IMAGE_SETS)), new ConsumerRebalanceListener() {
+            consumer.subscribe(List.of(config.topic(lane.topic())), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(final Collection<TopicPartition> revoked) {
                     if (!killed) {
@@ -289,8 +305,10 @@ public final class FeatureExtractorService implements AutoCloseable {
     }
 
     private SiteFeatures withCellData(final ImageSet set, final Analysed analysed) {
-        final String uri = cellData.store(set, analysed.analysis(), analysed.embeddings(), analysed.embeddingDim());
-        return SiteProcessor.features(set, analysed.analysis(), uri, analysed.embeddings());
+        final StoredCellData stored = cellData.store(set, analysed.analysis(), analysed.embeddings(),
+            analysed.embeddingDim());
+        return SiteProcessor.features(set, analysed.analysis(), stored == null ? StoredCellData.NOTHING : stored,
+            analysed.embeddings());
     }
 
     private CompletableFuture<Void> failSite(final ImageSet set, final ConsumerRecord<String, byte[]> record,

@@ -136,10 +136,16 @@ public final class SiteProcessor {
     /** ... with the cells' embeddings (null without a model), summarized as their per-dimension median. */
     public static SiteFeatures features(final ImageSet set, final SiteAnalysis analysis, final String cellDataUri,
                                        final float[][] embeddings) {
+        return features(set, analysis, new StoredCellData(cellDataUri, Map.of()), embeddings);
+    }
+
+    /** ... naming where the per-cell table and the label images were stored. */
+    public static SiteFeatures features(final ImageSet set, final SiteAnalysis analysis, final StoredCellData stored,
+                                       final float[][] embeddings) {
         return new SiteFeatures(SiteFeatures.SCHEMA_VERSION, set.analysisId(), set.analysis(), set.experimentId(),
             set.plateId(), set.runId(), set.well(), set.site(), SiteFeatures.Status.OK, null, analysis.cellCount(),
-            analysis.siteFeatures(), analysis.qc(), set.images(), cellDataUri, Instant.now().toString(),
-            analysis.illumination(), medians(embeddings));
+            analysis.siteFeatures(), analysis.qc(), set.images(), stored.cellDataUri(), Instant.now().toString(),
+            analysis.illumination(), medians(embeddings), stored.masks());
     }
 
     /** Per-dimension median over the cells' embeddings: the site's embedding in its record; empty without cells. */

@@ -10,6 +10,7 @@ import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.common.domain.WellId;
 import io.phenostream.common.s3.ObjectStore;
 import io.phenostream.common.s3.S3ClientFactory;
+import io.phenostream.extractor.analysis.SiteMasks;
 import io.phenostream.infra.EmbeddedS3;
 import java.net.URI;
 import java.nio.file.Files;
@@ -119,6 +120,28 @@ class CellTableStoreIT {
         assertEquals("s3://cells-it/cells/a-redo2/EXP-2/P2/r1/H12-1.parquet", uri3);
         assertEquals(List.of("cells/a-redo1/EXP-2/P2/r1/H12-1.parquet"), keysUnder("cells/a-redo1/"));
         assertEquals(List.of("cells/a-redo2/EXP-2/P2/r1/H12-1.parquet"), keysUnder("cells/a-redo2/"));
+    }
+
+    @Test
+    void labelImagesGoBesideTheTable() throws Exception {
+        final CellTableStore store = new CellTableStore(objects, new CellTableWriter());
+        final CellTableSite site = new CellTableSite("a-masks", null, "EXP-3", "P3", "r1", WellId.parse("C04"), 3);
+        final byte[] nuclei = {1, 2, 3};
+        final byte[] cells = {4, 5};
+
+        final Map<String, String> uris = store.uploadMasks(site, new SiteMasks(nuclei, cells));
+
+        assertEquals(Map.of("nuclei", "s3://cells-it/cells/a-masks/EXP-3/P3/r1/C04-3.nuclei.png",
+            "cells", "s3://cells-it/cells/a-masks/EXP-3/P3/r1/C04-3.cells.png"), uris);
+        assertArrayEquals(nuclei, objects.get("cells-it", "cells/a-masks/EXP-3/P3/r1/C04-3.nuclei.png"));
+        assertArrayEquals(cells, objects.get("cells-it", "cells/a-masks/EXP-3/P3/r1/C04-3.cells.png"));
+        final HeadObjectResponse head = objects.client().headObject(b -> b.bucket("cells-it")
+            .key("cells/a-masks/EXP-3/P3/r1/C04-3.cells.png"));
+        assertEquals(CellTableStore.MASK_CONTENT_TYPE, head.contentType());
+        assertEquals(ObjectStore.sha256(cells), head.metadata().get("sha256"));
+        assertEquals(site.siteKey(), head.metadata().get("site-key"));
+        assertEquals(Map.of(), store.uploadMasks(site, null), "no masks, nothing stored");
+        assertEquals(2, keysUnder("cells/a-masks/").size());
     }
 
     @Test

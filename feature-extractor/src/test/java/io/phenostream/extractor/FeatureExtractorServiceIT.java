@@ -16,6 +16,7 @@ import io.phenostream.common.events.ImageRef;
 import io.phenostream.common.events.ImageSet;
 import io.phenostream.common.events.ScoringParameters;
 import io.phenostream.common.events.SiteFeatures;
+import io.phenostream.common.image.LabelImagePng;
 import io.phenostream.common.kafka.KafkaClientConfigs;
 import io.phenostream.common.kafka.Topics;
 import io.phenostream.common.s3.ObjectStore;
@@ -48,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The worker against the embedded Kafka and S3 with an embedding model: every site's cells are embedded (in
  * batches across sites), their features and embeddings land in one Parquet file per site that DuckDB reads,
- * the site record carries the table's URI, the illumination ids and the median embedding; a site whose image is
+ * the site record carries the table's URI, its label images' URIs, the illumination ids and the median embedding; a site whose image is
  * missing is dead-lettered with the reason and reported FAILED, and the worker keeps going.
  */
 @Tag("integration")
@@ -121,6 +122,7 @@ class FeatureExtractorServiceIT {
                         assertEquals((long) f.cellCount(), ((Number) row.get("e")).longValue(), "every cell embedded");
                         assertEquals(1, ((Number) row.get("first")).intValue());
                         assertEquals(f.well().toString(), row.get("well"));
+                        assertMasks(objects, f);
                     }
                 }
                 final SiteFeatures failed = out.stream().filter(f -> f.status() == SiteFeatures.Status.FAILED)
@@ -136,6 +138,31 @@ class FeatureExtractorServiceIT {
                     .counter().count());
                 assertTrue(registry.find("phenostream.embedding.batch.size").summary().max() > 1,
                     "crops of several cells go through one forward pass");
+            }
+        }
+    }
+
+    /**
+     * The site's label images sit beside its table, named by the record, and decode (with ImageIO, not the OpenCV
+     * that wrote them) to labels 1..cellCount at the image's size, every nucleus inside its cell.
+     */
+    private static void assertMasks(final ObjectStore objects, final SiteFeatures f) {
+        final String stem = f.cellDataUri().substring(0, f.cellDataUri().length() - ".parquet".length());
+        assertEquals(Map.of(SiteFeatures.NUCLEI_MASK, stem + ".nuclei.png", SiteFeatures.CELLS_MASK,
+            stem + ".cells.png"), f.masks());
+        final String prefix = "s3://" + objects.bucket() + "/";
+        final LabelImagePng nuclei = LabelImagePng.decode(objects.get(objects.bucket(),
+            f.masks().get(SiteFeatures.NUCLEI_MASK).substring(prefix.length())), "nuclei");
+        final LabelImagePng cells = LabelImagePng.decode(objects.get(objects.bucket(),
+            f.masks().get(SiteFeatures.CELLS_MASK).substring(prefix.length())), "cells");
+        assertEquals(128, nuclei.width(), "the synthetic plate's image size");
+        assertEquals(128, nuclei.height());
+        assertEquals(f.cellCount(), nuclei.objectCount(), f.siteKey());
+        assertEquals(f.cellCount(), nuclei.maxLabel(), f.siteKey());
+        assertEquals(f.cellCount(), cells.objectCount(), f.siteKey());
+        for (int i = 0; i < nuclei.labels().length; i++) {
+            if (nuclei.labels()[i] != 0) {
+                assertEquals(nuclei.labels()[i], cells.labels()[i], f.siteKey() + " pixel " + i);
             }
         }
     }

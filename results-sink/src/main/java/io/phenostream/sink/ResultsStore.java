@@ -61,13 +61,13 @@ public final class ResultsStore implements BatchWriter {
 
     private static final String UPSERT_SITE =
         "INSERT INTO site_features (analysis_id, experiment_id, plate_id, run_id, well, site, status, error, "
-            + "cell_count, features, qc, images, cell_data_uri, processed_at) "
+            + "cell_count, features, qc, images, cell_data_uri, processed_at, masks) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS jsonb), CAST(? AS jsonb), CAST(? AS jsonb), ?, "
-            + "COALESCE(CAST(? AS timestamptz), now())) "
+            + "COALESCE(CAST(? AS timestamptz), now()), CAST(? AS jsonb)) "
             + "ON CONFLICT (analysis_id, experiment_id, plate_id, run_id, well, site) DO UPDATE SET "
             + "status = EXCLUDED.status, error = EXCLUDED.error, cell_count = EXCLUDED.cell_count, "
             + "features = EXCLUDED.features, qc = EXCLUDED.qc, images = EXCLUDED.images, "
-            + "cell_data_uri = EXCLUDED.cell_data_uri, processed_at = EXCLUDED.processed_at";
+            + "cell_data_uri = EXCLUDED.cell_data_uri, processed_at = EXCLUDED.processed_at, masks = EXCLUDED.masks";
 
     private static final String UPSERT_WELL =
         "INSERT INTO well_profiles (analysis_id, experiment_id, plate_id, run_id, well, compound, concentration, "
@@ -278,7 +278,9 @@ public final class ResultsStore implements BatchWriter {
                 ps.setString(i++, json(s.qc()));
                 ps.setString(i++, json(s.images()));
                 ps.setString(i++, s.cellDataUri());
-                setTimestamp(ps, i, s.processedAt());
+                setTimestamp(ps, i++, s.processedAt());
+                // NULL without masks (failed sites, older extractors), as in rows written before V4
+                ps.setString(i, s.masks().isEmpty() ? null : json(s.masks()));
                 ps.addBatch();
             }
             ps.executeBatch();

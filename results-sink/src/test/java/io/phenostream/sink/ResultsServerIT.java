@@ -108,7 +108,7 @@ class ResultsServerIT {
     }
 
     private static SiteThumbnails thumbnails() {
-        return (image, all, spec, size, outlines) -> {
+        return (image, masks, size, outlines) -> {
             synchronized (RENDERED) {
                 RENDERED.add(image);
             }
@@ -420,6 +420,8 @@ class ResultsServerIT {
         final String well = get("/experiments/E1/plates/P1/wells/A02").body();
         assertTrue(well.contains("class=\"thumb\""), well);
         assertTrue(well.contains("s3://bucket/images/ab/abcdef"), well);
+        assertFalse(well.contains("outlines=true"), "sites without masks: thumbnails without outlines");
+        assertTrue(well.contains("segmentation outlines where the analysis could be re-run"), well);
         assertEquals(400, get("/experiments/E1?maxQ=abc").statusCode());
         assertTrue(get("/experiments/E1?maxQ=abc").body().contains("maxQ"));
     }

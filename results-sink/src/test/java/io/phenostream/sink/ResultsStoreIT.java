@@ -13,6 +13,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.phenostream.common.domain.WellRole;
 import io.phenostream.common.events.PlateQc;
+import io.phenostream.common.events.SiteFeatures;
+import io.phenostream.sink.api.QueryParams;
+import io.phenostream.sink.api.Reply;
+import io.phenostream.sink.api.ResultsApi;
+import io.phenostream.sink.api.ResultsQueries;
+import io.phenostream.sink.api.S3SiteThumbnails;
+import io.phenostream.sink.api.S3SiteThumbnailsFixture;
+import io.phenostream.sink.api.SiteDetail;
+import io.phenostream.sink.ui.ResultsPages;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -21,6 +32,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import javax.imageio.ImageIO;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.AfterAll;
@@ -70,12 +82,15 @@ class ResultsStoreIT {
 
     @Test
     void migrationIsIdempotent() throws SQLException {
-        assertEquals(3, firstMigration);
+        assertEquals(4, firstMigration);
         assertEquals(0, secondMigration);
         assertEquals(0, ResultsDatabase.migrate(dataSource));
         assertEquals(1L, count("SELECT count(*) FROM flyway_schema_history WHERE success AND version = '1'"));
         assertEquals(1L, count("SELECT count(*) FROM flyway_schema_history WHERE success AND version = '2'"));
         assertEquals(1L, count("SELECT count(*) FROM flyway_schema_history WHERE success AND version = '3'"));
+        assertEquals(1L, count("SELECT count(*) FROM flyway_schema_history WHERE success AND version = '4'"));
+        assertEquals(1L, count("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
+            + "AND table_name = 'site_features' AND column_name = 'masks' AND data_type = 'jsonb'"));
         assertEquals(1L, count("SELECT count(*) FROM pg_roles WHERE rolname = 'phenostream_reader' AND NOT rolcanlogin"));
         assertEquals(3L, count("SELECT count(*) FROM information_schema.columns WHERE table_schema = 'public' "
             + "AND table_name = 'compound_scores' AND data_type = 'double precision' "
@@ -97,7 +112,7 @@ class ResultsStoreIT {
             s.execute("INSERT INTO compound_scores (analysis_id, experiment_id, compound, rank, hit, n_wells, "
                 + "final_result, score) VALUES ('a', 'E1', 'old', 1, false, 2, true, 4.5)");
         }
-        assertEquals(2, ResultsDatabase.migrate(v1), "only V2 and V3 are pending (V3 finds the reader role there)");
+        assertEquals(3, ResultsDatabase.migrate(v1), "only V2 to V4 are pending (V3 finds the reader role there)");
         final List<HitRow> hits = new ResultsStore(v1).hitList("E1", "a", null, 0, 0);
         assertEquals(1, hits.size());
         assertEquals(4.5, hits.get(0).score());
@@ -275,6 +290,60 @@ class ResultsStoreIT {
         assertTrue(store.isExperimentFinal("E1", A1));
         assertTrue(store.isExperimentFinal("E1", null));
         assertFalse(store.isExperimentFinal("E-unknown", null));
+    }
+
+    @Test
+    void siteMasksLandWithTheSiteAndThumbnailsDrawTheirOutlines() throws Exception {
+        final Map<String, String> masks = Map.of(SiteFeatures.NUCLEI_MASK, "s3://bucket/cells/m/A02-1.nuclei.png",
+            SiteFeatures.CELLS_MASK, "s3://bucket/cells/m/A02-1.cells.png");
+        final SiteFeatures plain = site(A1, "E1", "P1", "A02", 1, 2);
+        final SiteFeatures outlined = new SiteFeatures(plain.schemaVersion(), plain.analysisId(), plain.analysis(),
+            plain.experimentId(), plain.plateId(), plain.runId(), plain.well(), plain.site(), plain.status(),
+            plain.error(), plain.cellCount(), plain.features(), plain.qc(), plain.images(), plain.cellDataUri(),
+            plain.processedAt(), plain.illumination(), plain.embedding(), masks);
+        final Batch batch = Batch.of(plateRun("E1", "P1", "r1"), outlined, site(A1, "E1", "P1", "A02", 2, 3));
+        store.write(batch);
+        store.write(batch);
+        assertEquals(2L, count("SELECT count(*) FROM site_features"));
+        assertEquals("s3://bucket/cells/m/A02-1.nuclei.png", text("SELECT masks->>'nuclei' FROM site_features WHERE site = 1"));
+        assertEquals("s3://bucket/cells/m/A02-1.cells.png", text("SELECT masks->>'cells' FROM site_features WHERE site = 1"));
+        assertEquals(1L, count("SELECT count(*) FROM site_features WHERE site = 2 AND masks IS NULL"),
+            "a site without masks (older extractor) keeps NULL");
+
+        final ResultsQueries queries = new ResultsQueries(dataSource);
+        final List<SiteDetail> sites = queries.well("E1", A1, "P1", "r1", "A02").sites();
+        assertEquals(masks, sites.get(0).masks());
+        assertEquals(Map.of(), sites.get(1).masks());
+        assertTrue(sites.get(0).hasMasks() && !sites.get(1).hasMasks());
+
+        // The thumbnail route: the image and label images from "object storage", outlines on the site with masks.
+        final Map<String, byte[]> objects = Map.of("bucket/images/ab/abcdef", S3SiteThumbnailsFixture.ramp(),
+            "bucket/cells/m/A02-1.nuclei.png", S3SiteThumbnailsFixture.nuclei(),
+            "bucket/cells/m/A02-1.cells.png", S3SiteThumbnailsFixture.cells());
+        final ResultsApi api = new ResultsApi(queries, new S3SiteThumbnails((b, k) -> objects.get(b + "/" + k)));
+        final Reply outlinedPng = api.route(List.of("experiments", "E1", "plates", "P1", "wells", "A02", "sites", "1",
+            "thumbnail.png"), QueryParams.of(Map.of("channel", "DNA", "size", "30", "analysis", A1)));
+        assertEquals(Reply.PNG, outlinedPng.contentType());
+        S3SiteThumbnailsFixture.assertFullSizeOutlines(outlinedPng.body());
+        final Reply grey = api.route(List.of("experiments", "E1", "plates", "P1", "wells", "A02", "sites", "2",
+            "thumbnail.png"), QueryParams.of(Map.of("size", "30", "analysis", A1)));
+        assertEquals(1, ImageIO.read(new ByteArrayInputStream(grey.body())).getRaster().getNumBands(),
+            "no masks: the grey thumbnail");
+
+        // The well page says so and asks for outlines on the site that has masks only.
+        final String page = new String(new ResultsPages(queries, true).route(List.of("experiments", "E1", "plates",
+            "P1", "wells", "A02"), QueryParams.of(Map.of("analysis", A1))).body(), StandardCharsets.UTF_8);
+        assertTrue(page.contains("nuclei in <span style=\"color:#00b8b8\">cyan</span>"), page);
+        assertTrue(page.contains("Sites without stored segmentation masks are shown without outlines."), page);
+        assertFalse(page.contains("where the analysis could be re-run"), page);
+        assertTrue(page.contains("site 1, DNA, outlined</figcaption>"), page);
+        assertTrue(page.contains("site 2, DNA</figcaption>"), page);
+        assertEquals(2, page.split("outlines=true", -1).length - 1, "site 1's thumbnail and its full-size link only: "
+            + page);
+
+        // A re-delivery without masks (an extractor from before them) replaces the row as a whole.
+        store.write(Batch.of(plain));
+        assertEquals(1L, count("SELECT count(*) FROM site_features WHERE site = 1 AND masks IS NULL"));
     }
 
     @Test

@@ -32,6 +32,10 @@ public final class EventSerdes {
         return new JsonSerde<>(PlateQc.class, PlateQc.SCHEMA_VERSION);
     }
 
+    public static JsonSerde<ReplayProgress> replayProgress() {
+        return new JsonSerde<>(ReplayProgress.class, ReplayProgress.SCHEMA_VERSION);
+    }
+
     public static JsonSerde<DeadLetter> deadLetter() {
         return new JsonSerde<>(DeadLetter.class, DeadLetter.SCHEMA_VERSION);
     }

@@ -14,14 +14,23 @@ import java.util.Map;
  * <p>{@code illumination} names, per channel, the illumination function the site was corrected with
  * ({@code illum-identity} before a plate has enough sites for an estimate); {@code embedding} is the per-dimension
  * median over the site's cells of the model's embeddings (empty without a model).
+ *
+ * <p>{@code masks} names, per role ({@link #NUCLEI_MASK}, {@link #CELLS_MASK}), the {@code s3://} URI of the label
+ * image the features were measured on (16-bit grayscale PNG, pixel = object label, 0 = background). Empty for
+ * failed sites and for records written before masks were stored (the field is optional: schema version 1).
  */
 public record SiteFeatures(int schemaVersion, String analysisId, AnalysisSpec analysis, String experimentId,
                            String plateId, String runId, WellId well, int site, Status status, String error,
                            int cellCount, Map<String, Double> features, SiteQc qc, List<ImageRef> images,
                            String cellDataUri, String processedAt, Map<String, String> illumination,
-                           List<Double> embedding) implements Versioned {
+                           List<Double> embedding, Map<String, String> masks) implements Versioned {
 
     public static final int SCHEMA_VERSION = 1;
+
+    /** {@link #masks} role of the nucleus label image. */
+    public static final String NUCLEI_MASK = "nuclei";
+    /** {@link #masks} role of the cell label image. */
+    public static final String CELLS_MASK = "cells";
 
     public enum Status { OK, FAILED }
 
@@ -30,6 +39,18 @@ public record SiteFeatures(int schemaVersion, String analysisId, AnalysisSpec an
         images = images == null ? List.of() : List.copyOf(images);
         illumination = illumination == null ? Map.of() : Map.copyOf(illumination);
         embedding = embedding == null ? List.of() : List.copyOf(embedding);
+        masks = masks == null ? Map.of() : Map.copyOf(masks);
+    }
+
+    /** A record without label images (no masks stored; older callers). */
+    public SiteFeatures(final int schemaVersion, final String analysisId, final AnalysisSpec analysis,
+                        final String experimentId, final String plateId, final String runId, final WellId well,
+                        final int site, final Status status, final String error, final int cellCount,
+                        final Map<String, Double> features, final SiteQc qc, final List<ImageRef> images,
+                        final String cellDataUri, final String processedAt, final Map<String, String> illumination,
+                        final List<Double> embedding) {
+        this(schemaVersion, analysisId, analysis, experimentId, plateId, runId, well, site, status, error, cellCount,
+            features, qc, images, cellDataUri, processedAt, illumination, embedding, Map.of());
     }
 
     /** A record without illumination ids or embedding (classical analysis without correction; tests). */
@@ -39,7 +60,7 @@ public record SiteFeatures(int schemaVersion, String analysisId, AnalysisSpec an
                         final Map<String, Double> features, final SiteQc qc, final List<ImageRef> images,
                         final String cellDataUri, final String processedAt) {
         this(schemaVersion, analysisId, analysis, experimentId, plateId, runId, well, site, status, error, cellCount,
-            features, qc, images, cellDataUri, processedAt, Map.of(), List.of());
+            features, qc, images, cellDataUri, processedAt, Map.of(), List.of(), Map.of());
     }
 
     public String runKey() {

@@ -17,6 +17,9 @@ public final class Topics {
     public static final String COMPOUND_SCORES = "compound-scores";
     public static final String PLATE_QC = "plate-qc";
     public static final String DEAD_LETTERS = "dead-letters";
+    /** Image-sets re-published by replays: their own topic and consumer group, so live plates never queue behind. */
+    public static final String IMAGE_SETS_REPLAY = "image-sets-replay";
+    public static final String REPLAYS = "replays";
 
     /** Plate-level partitions: plate-runs and site-features (co-partitioned). */
     public static final int PLATE_PARTITIONS = 6;
@@ -25,6 +28,7 @@ public final class Topics {
 
     private static final String FOREVER = "-1";
     private static final String THIRTY_DAYS = Long.toString(30L * 24 * 3600 * 1000);
+    private static final String SEVEN_DAYS = Long.toString(7L * 24 * 3600 * 1000);
 
     private Topics() {
     }
@@ -43,6 +47,10 @@ public final class Topics {
                 "per-compound score, p/q-value, hit call and dose-response fit"),
             new TopicSpec(PLATE_QC, PLATE_PARTITIONS, Map.of("cleanup.policy", "compact"),
                 "per-plate Z', SSMD, counts and progress"),
+            new TopicSpec(IMAGE_SETS_REPLAY, IMAGE_SET_PARTITIONS, Map.of("cleanup.policy", "delete",
+                "retention.ms", SEVEN_DAYS), "image-sets re-published by replays under a new analysis; transient work"),
+            new TopicSpec(REPLAYS, 1, Map.of("cleanup.policy", "compact"),
+                "state of each replay: its runs, sites published so far (written in the same transaction)"),
             new TopicSpec(DEAD_LETTERS, 3, Map.of("cleanup.policy", "delete", "retention.ms", THIRTY_DAYS),
                 "records a stage could not process, with the reason and the source record"));
     }

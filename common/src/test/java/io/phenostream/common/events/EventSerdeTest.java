@@ -56,6 +56,29 @@ class EventSerdeTest {
     }
 
     @Test
+    void siteFeaturesWithMasks() {
+        final SiteFeatures withMasks = new SiteFeatures(1, AID, SPEC, "E1", "P1", "r1", A01, 1,
+            SiteFeatures.Status.OK, null, 42, Map.of("cell_count", 42.0), new SiteQc(0.01, 0.0, List.of()),
+            List.of(IMAGE), "s3://bucket/cells/a/E1/P1/r1/A01-1.parquet", "2026-11-26T10:00:00Z", Map.of("DNA", "i1"),
+            List.of(0.5), Map.of(SiteFeatures.NUCLEI_MASK, "s3://bucket/cells/a/E1/P1/r1/A01-1.nuclei.png",
+                SiteFeatures.CELLS_MASK, "s3://bucket/cells/a/E1/P1/r1/A01-1.cells.png"));
+        assertRoundTrip(EventSerdes.siteFeatures(), withMasks);
+        final String json = new String(EventSerdes.siteFeatures().serialize("t", withMasks), StandardCharsets.UTF_8);
+        assertTrue(json.contains("\"masks\":{\"cells\":\"s3://bucket/cells/a/E1/P1/r1/A01-1.cells.png\","), json);
+
+        // a record written before masks existed (no field) still reads, with no masks
+        final String old = json.replaceFirst(",?\"masks\":\\{[^}]*\\}", "");
+        assertTrue(!old.contains("masks") && old.contains("\"cellDataUri\""), old);
+        final SiteFeatures back = EventSerdes.siteFeatures().deserialize("t", old.getBytes(StandardCharsets.UTF_8));
+        assertEquals(Map.of(), back.masks());
+        assertEquals(withMasks.cellDataUri(), back.cellDataUri());
+        assertEquals(withMasks.embedding(), back.embedding());
+        final SiteFeatures nullMasks = EventSerdes.siteFeatures().deserialize("t",
+            json.replaceFirst("\"masks\":\\{[^}]*\\}", "\"masks\":null").getBytes(StandardCharsets.UTF_8));
+        assertEquals(Map.of(), nullMasks.masks());
+    }
+
+    @Test
     void wellProfile() {
         assertRoundTrip(EventSerdes.wellProfile(), new WellProfile(1, AID, "E1", "P1", "r1", A01, "CPD-1", 3.3, "uM",
             WellRole.TREATMENT, 2, 2, 2, 40.5, Map.of("a", 1.0), Map.of("a", 2.5), 3.1, 0.001, 0.9, false, true,

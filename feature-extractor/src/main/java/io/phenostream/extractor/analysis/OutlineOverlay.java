@@ -1,5 +1,6 @@
 package io.phenostream.extractor.analysis;
 
+import io.phenostream.common.image.LabelOutlines;
 import java.util.Arrays;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
@@ -8,8 +9,8 @@ import org.opencv.imgcodecs.Imgcodecs;
 
 /**
  * Draws object outlines over a contrast-stretched grayscale image and encodes it as PNG, for a person to check a
- * segmentation by eye. Outline pixels are object pixels with a 4-neighbour of another label (or the image edge
- * for none): objects in yellow, optional reference objects (e.g. ground truth) in cyan, both where they coincide
+ * segmentation by eye. Outline pixels follow {@link LabelOutlines} (object pixels with a 4-neighbour of another
+ * label, or on the image edge): objects in yellow, optional reference objects (e.g. ground truth) in cyan, both where they coincide
  * in white.
  */
 final class OutlineOverlay {
@@ -51,8 +52,8 @@ final class OutlineOverlay {
                 bgr[3 * i + 2] = (byte) v;
             }
             for (int i = 0; i < pixels.length; i++) {
-                final boolean object = isOutline(labels, i, width, height);
-                final boolean ref = reference != null && isOutline(reference, i, width, height);
+                final boolean object = LabelOutlines.isOutline(labels, i, width, height);
+                final boolean ref = reference != null && LabelOutlines.isOutline(reference, i, width, height);
                 if (object || ref) {
                     bgr[3 * i] = (byte) (ref ? 255 : 0);
                     bgr[3 * i + 1] = (byte) 255;
@@ -67,17 +68,5 @@ final class OutlineOverlay {
             }
             return encoded.toArray();
         }
-    }
-
-    private static boolean isOutline(final int[] labels, final int i, final int width, final int height) {
-        final int label = labels[i];
-        if (label == 0) {
-            return false;
-        }
-        final int x = i % width;
-        final int y = i / width;
-        return x == 0 || y == 0 || x == width - 1 || y == height - 1
-            || labels[i - 1] != label || labels[i + 1] != label
-            || labels[i - width] != label || labels[i + width] != label;
     }
 }

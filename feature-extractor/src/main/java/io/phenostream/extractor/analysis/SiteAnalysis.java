@@ -18,10 +18,12 @@ import java.util.Map;
  * @param qc           focus, saturation and flags of the site (measured on the raw images)
  * @param illumination per channel, the id of the illumination function the site was corrected with
  * @param crops        one crop per cell (row order of {@code cellFeatures}), or null when none were asked for
+ * @param masks        the nucleus and cell label images the features were measured on (PNG), or null when none
+ *                     were kept
  */
 public record SiteAnalysis(int cellCount, List<String> featureNames, double[][] cellFeatures,
                            Map<String, Double> siteFeatures, SiteQc qc, Map<String, String> illumination,
-                           CellCrops crops) {
+                           CellCrops crops, SiteMasks masks) {
 
     public SiteAnalysis {
         featureNames = List.copyOf(featureNames);
@@ -31,6 +33,13 @@ public record SiteAnalysis(int cellCount, List<String> featureNames, double[][] 
 
     public SiteAnalysis(final int cellCount, final List<String> featureNames, final double[][] cellFeatures,
                         final Map<String, Double> siteFeatures, final SiteQc qc) {
-        this(cellCount, featureNames, cellFeatures, siteFeatures, qc, Map.of(), null);
+        this(cellCount, featureNames, cellFeatures, siteFeatures, qc, Map.of(), null, null);
+    }
+
+    /** An analysis without label images. */
+    public SiteAnalysis(final int cellCount, final List<String> featureNames, final double[][] cellFeatures,
+                        final Map<String, Double> siteFeatures, final SiteQc qc, final Map<String, String> illumination,
+                        final CellCrops crops) {
+        this(cellCount, featureNames, cellFeatures, siteFeatures, qc, illumination, crops, null);
     }
 }

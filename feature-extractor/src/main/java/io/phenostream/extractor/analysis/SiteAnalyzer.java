@@ -14,7 +14,7 @@ import org.opencv.core.Mat;
 /**
  * Analyses one imaging site: corrects illumination, segments nuclei and cells, measures per-cell features,
  * aggregates them to site medians, scores image quality (on the raw images, so clipped pixels are seen as
- * such) and cuts per-cell crops for the embedding model. Stateless apart from its parameters, so one instance
+ * such), cuts per-cell crops for the embedding model and encodes the label images ({@link SiteMasks}). Stateless apart from its parameters, so one instance
  * may be shared by many threads; every native Mat an analysis creates is released before {@link #analyze}
  * returns.
  */
@@ -138,7 +138,8 @@ public final class SiteAnalyzer {
                 cellCrops = crops.cropper().crop(pixelsByChannel, crops.channelOrder(), nuclei);
             }
             return new SiteAnalysis(nuclei.count(), calculator.featureNames(), rows,
-                siteMedians(calculator.featureNames(), rows), qc, illuminationIds, cellCrops);
+                siteMedians(calculator.featureNames(), rows), qc, illuminationIds, cellCrops,
+                SiteMasks.encode(nuclei, cells, scope));
         }
     }
 

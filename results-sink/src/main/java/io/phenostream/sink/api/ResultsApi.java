@@ -107,7 +107,8 @@ public final class ResultsApi {
         final int site = QueryParams.of(Map.of("site", siteText)).integer("site", 0, 0, 100_000);
         final int size = q.integer("size", 256, 16, 1024);
         final boolean outlines = q.bool("outlines").orElse(true);
-        final List<ImageRef> images = queries.siteImages(experiment, analysis, plate, run, well, site);
+        final SiteImagery imagery = queries.siteImages(experiment, analysis, plate, run, well, site);
+        final List<ImageRef> images = imagery.images();
         if (images.isEmpty()) {
             throw ApiException.notFound("site " + site + " has no images");
         }
@@ -118,8 +119,7 @@ public final class ResultsApi {
         if (thumbnails == null) {
             throw ApiException.notFound("thumbnails need object storage (phenostream.s3.*), not configured here");
         }
-        final byte[] png = thumbnails.render(image, images, queries.analysisSpec(experiment, analysis), size,
-            outlines);
+        final byte[] png = thumbnails.render(image, imagery.masks(), size, outlines);
         return new Reply(200, Reply.PNG, png, Map.of("Cache-Control", "max-age=3600"));
     }
 

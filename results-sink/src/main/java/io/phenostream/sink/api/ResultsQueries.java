@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -81,12 +82,12 @@ public final class ResultsQueries {
             + "WHERE experiment_id = ? AND plate_id = ? AND run_id = ?";
 
     private static final String SITES =
-        "SELECT site, status, error, cell_count, qc::text AS qc, images::text AS images, cell_data_uri, processed_at "
-            + "FROM site_features WHERE analysis_id = ? AND experiment_id = ? AND plate_id = ? AND run_id = ? "
+        "SELECT site, status, error, cell_count, qc::text AS qc, images::text AS images, cell_data_uri, processed_at, "
+            + "masks::text AS masks FROM site_features WHERE analysis_id = ? AND experiment_id = ? AND plate_id = ? AND run_id = ? "
             + "AND well = ? ORDER BY site";
 
     private static final String SITE_IMAGES =
-        "SELECT images::text AS images FROM site_features WHERE analysis_id = ? AND experiment_id = ? "
+        "SELECT images::text AS images, masks::text AS masks FROM site_features WHERE analysis_id = ? AND experiment_id = ? "
             + "AND plate_id = ? AND run_id = ? AND well = ? AND site = ?";
 
     // The run of a plate a page shows when none is named: the one with the latest scorer or extractor output.
@@ -98,6 +99,7 @@ public final class ResultsQueries {
     private static final TypeReference<List<CompoundScore.DosePoint>> DOSES = new TypeReference<>() { };
     private static final TypeReference<List<String>> STRINGS = new TypeReference<>() { };
     private static final TypeReference<List<ImageRef>> IMAGES = new TypeReference<>() { };
+    private static final TypeReference<Map<String, String>> MASKS = new TypeReference<>() { };
 
     private final DataSource dataSource;
     private final ResultsStore store;
@@ -370,7 +372,8 @@ public final class ResultsQueries {
                         sites.add(new SiteDetail(rs.getInt("site"), rs.getString("status"), rs.getString("error"),
                             rs.getInt("cell_count"), parse(rs.getString("qc"), SiteQc.class, "site QC"),
                             parse(rs.getString("images"), IMAGES, List.of(), "site images"),
-                            rs.getString("cell_data_uri"), instant(rs, "processed_at")));
+                            rs.getString("cell_data_uri"), instant(rs, "processed_at"),
+                            parse(rs.getString("masks"), MASKS, Map.of(), "site masks")));
                     }
                 }
             }
@@ -396,16 +399,20 @@ public final class ResultsQueries {
         });
     }
 
-    /** The image lineage of one site (bucket, key, sha256 per channel); 404 when the site is unknown. */
-    public List<ImageRef> siteImages(final String experimentId, final String analysis, final String plateId,
-                                     final String runId, final String wellText, final int site) {
+    /**
+     * The image lineage of one site (bucket, key, sha256 per channel) and its label images; 404 when the site is
+     * unknown.
+     */
+    public SiteImagery siteImages(final String experimentId, final String analysis, final String plateId,
+                                  final String runId, final String wellText, final int site) {
         final String well = wellId(wellText);
-        final List<ImageRef> images = query("site images", c -> {
+        final SiteImagery images = query("site images", c -> {
             try (PreparedStatement ps = c.prepareStatement(SITE_IMAGES)) {
                 bindSiteKey(ps, analysis, experimentId, plateId, runId, well);
                 ps.setInt(6, site);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? parse(rs.getString("images"), IMAGES, List.of(), "site images") : null;
+                    return rs.next() ? new SiteImagery(parse(rs.getString("images"), IMAGES, List.of(), "site images"),
+                        parse(rs.getString("masks"), MASKS, Map.of(), "site masks")) : null;
                 }
             }
         });

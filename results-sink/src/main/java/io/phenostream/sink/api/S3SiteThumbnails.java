@@ -1,6 +1,9 @@
 package io.phenostream.sink.api;
 
 import io.phenostream.common.events.ImageRef;
+import io.phenostream.common.events.SiteFeatures;
+import io.phenostream.common.image.LabelImagePng;
+import io.phenostream.common.image.LabelOutlines;
 import io.phenostream.common.s3.ObjectStore;
 import io.phenostream.common.synth.TiffImage;
 import io.phenostream.common.synth.TiffReader;
@@ -11,7 +14,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import javax.imageio.ImageIO;
@@ -20,17 +22,33 @@ import javax.imageio.ImageIO;
  * Thumbnails of the channel images in object storage: the image named by the site's lineage (bucket, key) is
  * fetched, decoded (8/16-bit grayscale TIFF, or anything ImageIO reads, e.g. PNG), contrast-stretched between
  * its 0.5th and 99.5th percentiles (as image viewers do for microscopy), box-downsampled to {@code size} on its
- * longest side and encoded as an 8-bit grayscale PNG. The last 128 thumbnails are cached by sha256 and size:
- * images are content-addressed, so a cached thumbnail never goes stale.
+ * longest side and encoded as an 8-bit grayscale PNG.
  *
- * <p>Segmentation outlines are not drawn yet: that needs the extractor's OpenCV analysis re-run on the site with
- * the analysis' extraction parameters (see the module README).
+ * <p>With outlines asked for and label images stored for the site (the extractor's {@code nuclei} / {@code cells}
+ * masks), the thumbnail is an RGB PNG with the segmentation drawn over it: outline pixels are found on the
+ * full-resolution labels ({@link LabelOutlines}) and a thumbnail pixel is coloured when any outline pixel falls in
+ * the block it averages, so thin outlines survive downsampling. Cell outlines are {@link #CELL_OUTLINE}, nucleus
+ * outlines {@link #NUCLEUS_OUTLINE} (drawn last, so they win where both meet).
+ *
+ * <p>The last 128 thumbnails are cached by image sha256, size and the masks drawn: images are content-addressed,
+ * and a site's masks are rewritten only when the same analysis re-does the site, with the same segmentation.
  */
 public final class S3SiteThumbnails implements SiteThumbnails {
 
+    /** Colour of nucleus outlines (RGB): cyan. */
+    public static final int NUCLEUS_OUTLINE = 0x00FFFF;
+    /** Colour of cell outlines (RGB): magenta. */
+    public static final int CELL_OUTLINE = 0xFF00FF;
+
     private static final int CACHE = 128;
 
-    private final ObjectStore objects;
+    /** Reads one object; the production one is {@link ObjectStore#get}. */
+    @FunctionalInterface
+    public interface ObjectSource {
+        byte[] get(String bucket, String key);
+    }
+
+    private final ObjectSource objects;
     private final Map<String, byte[]> cache = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(final Map.Entry<String, byte[]> eldest) {
@@ -39,59 +57,139 @@ public final class S3SiteThumbnails implements SiteThumbnails {
     };
 
     public S3SiteThumbnails(final ObjectStore objects) {
+        this(Objects.requireNonNull(objects, "objects")::get);
+    }
+
+    public S3SiteThumbnails(final ObjectSource objects) {
         this.objects = Objects.requireNonNull(objects, "objects");
     }
 
     @Override
-    public byte[] render(final ImageRef image, final List<ImageRef> all, final String specJson, final int size,
+    public byte[] render(final ImageRef image, final Map<String, String> masks, final int size,
                          final boolean outlines) {
-        final String key = image.sha256() + "/" + size;
+        final String nucleiUri = outlines ? masks.get(SiteFeatures.NUCLEI_MASK) : null;
+        final String cellsUri = outlines ? masks.get(SiteFeatures.CELLS_MASK) : null;
+        final String key = image.sha256() + "/" + size
+            + (nucleiUri == null && cellsUri == null ? "/plain" : "/outlines/" + nucleiUri + "|" + cellsUri);
         synchronized (cache) {
             final byte[] hit = cache.get(key);
             if (hit != null) {
                 return hit;
             }
         }
-        final byte[] png = thumbnail(objects.get(image.bucket(), image.key()), image.uri(), size);
+        final byte[] png = thumbnail(objects.get(image.bucket(), image.key()), image.uri(), size,
+            labels(nucleiUri), labels(cellsUri));
         synchronized (cache) {
             cache.put(key, png);
         }
         return png;
     }
 
-    /** The PNG thumbnail of encoded image bytes (TIFF or an ImageIO format). */
+    private LabelImagePng labels(final String uri) {
+        if (uri == null) {
+            return null;
+        }
+        if (!uri.startsWith("s3://") || uri.indexOf('/', 5) < 0) {
+            throw new IllegalArgumentException("Mask URI " + uri + " is not s3://bucket/key");
+        }
+        final int slash = uri.indexOf('/', 5);
+        return LabelImagePng.decode(objects.get(uri.substring(5, slash), uri.substring(slash + 1)), uri);
+    }
+
+    /** The grayscale PNG thumbnail of encoded image bytes (TIFF or an ImageIO format). */
     public static byte[] thumbnail(final byte[] bytes, final String source, final int size) {
+        return thumbnail(bytes, source, size, null, null);
+    }
+
+    /**
+     * The thumbnail of encoded image bytes with the outlines of the given label images (each null for none; both
+     * null: the grayscale PNG of {@link #thumbnail(byte[], String, int)}).
+     *
+     * @throws IllegalArgumentException when a label image is not the size of the image
+     */
+    public static byte[] thumbnail(final byte[] bytes, final String source, final int size,
+                                   final LabelImagePng nuclei, final LabelImagePng cells) {
         final Gray g = decode(bytes, source);
         final double scale = Math.min(1.0, (double) size / Math.max(g.width, g.height));
         final int w = Math.max(1, (int) Math.round(g.width * scale));
         final int h = Math.max(1, (int) Math.round(g.height * scale));
+        // Thumbnail pixel (x, y) averages columns [colStart[x], colStart[x + 1]) and rows [rowStart[y], rowStart[y + 1])
+        final int[] colStart = blockStarts(g.width, w);
+        final int[] rowStart = blockStarts(g.height, h);
         final int[] sorted = g.pixels.clone();
         Arrays.sort(sorted);
         final double lo = sorted[(int) Math.floor(0.005 * (sorted.length - 1))];
         final double hi = Math.max(lo + 1, sorted[(int) Math.ceil(0.995 * (sorted.length - 1))]);
-        final BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+        final int[] gray = new int[w * h];
         for (int y = 0; y < h; y++) {
-            final int y0 = (int) ((long) y * g.height / h);
-            final int y1 = Math.max(y0 + 1, (int) ((long) (y + 1) * g.height / h));
             for (int x = 0; x < w; x++) {
-                final int x0 = (int) ((long) x * g.width / w);
-                final int x1 = Math.max(x0 + 1, (int) ((long) (x + 1) * g.width / w));
                 double sum = 0;
-                for (int yy = y0; yy < y1; yy++) {
-                    for (int xx = x0; xx < x1; xx++) {
+                for (int yy = rowStart[y]; yy < rowStart[y + 1]; yy++) {
+                    for (int xx = colStart[x]; xx < colStart[x + 1]; xx++) {
                         sum += g.pixels[yy * g.width + xx];
                     }
                 }
-                final double mean = sum / ((y1 - y0) * (x1 - x0));
-                final int v = (int) Math.round(255 * Math.max(0, Math.min(1, (mean - lo) / (hi - lo))));
-                out.getRaster().setSample(x, y, 0, v);
+                final double mean = sum / ((rowStart[y + 1] - rowStart[y]) * (colStart[x + 1] - colStart[x]));
+                gray[y * w + x] = (int) Math.round(255 * Math.max(0, Math.min(1, (mean - lo) / (hi - lo))));
             }
+        }
+        final BufferedImage out;
+        if (nuclei == null && cells == null) {
+            out = new BufferedImage(w, h, BufferedImage.TYPE_BYTE_GRAY);
+            out.getRaster().setPixels(0, 0, w, h, gray);
+        } else {
+            final int[] rgb = new int[w * h];
+            for (int i = 0; i < rgb.length; i++) {
+                rgb[i] = gray[i] << 16 | gray[i] << 8 | gray[i];
+            }
+            draw(rgb, cells, CELL_OUTLINE, g, w, colStart, rowStart, source);
+            draw(rgb, nuclei, NUCLEUS_OUTLINE, g, w, colStart, rowStart, source);
+            out = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+            out.setRGB(0, 0, w, h, rgb, 0, w);
         }
         try (ByteArrayOutputStream os = new ByteArrayOutputStream()) {
             ImageIO.write(out, "png", os);
             return os.toByteArray();
         } catch (final IOException e) {
             throw new UncheckedIOException("Cannot encode the thumbnail of " + source, e);
+        }
+    }
+
+    /** Block boundaries of a box downsampling from {@code full} to {@code thumb <= full} pixels (thumb + 1 entries). */
+    private static int[] blockStarts(final int full, final int thumb) {
+        final int[] start = new int[thumb + 1];
+        for (int t = 0; t < thumb; t++) {
+            start[t] = (int) ((long) t * full / thumb);
+        }
+        start[thumb] = full;
+        return start;
+    }
+
+    /** Colours every thumbnail pixel whose block holds a full-resolution outline pixel of {@code labels}. */
+    private static void draw(final int[] rgb, final LabelImagePng labels, final int colour, final Gray g,
+                             final int w, final int[] colStart, final int[] rowStart, final String source) {
+        if (labels == null) {
+            return;
+        }
+        if (labels.width() != g.width || labels.height() != g.height) {
+            throw new IllegalArgumentException("Label image of " + labels.width() + "x" + labels.height()
+                + " does not fit image " + source + " of " + g.width + "x" + g.height);
+        }
+        final boolean[] outline = LabelOutlines.outline(labels.labels(), g.width, g.height);
+        final int[] thumbCol = new int[g.width];
+        for (int x = 0; x < w; x++) {
+            Arrays.fill(thumbCol, colStart[x], colStart[x + 1], x);
+        }
+        int y = 0;
+        for (int yy = 0; yy < g.height; yy++) {
+            while (yy >= rowStart[y + 1]) {
+                y++;
+            }
+            for (int xx = 0; xx < g.width; xx++) {
+                if (outline[yy * g.width + xx]) {
+                    rgb[y * w + thumbCol[xx]] = colour;
+                }
+            }
         }
     }
 

@@ -462,18 +462,32 @@ public final class ResultsPages {
         }
         b.append("</table>");
         if (thumbnails) {
-            b.append("<h2>Images</h2><p class=\"muted\">Contrast stretched per image; segmentation outlines where the "
-                + "analysis could be re-run.</p>");
+            if (d.sites().stream().anyMatch(SiteDetail::hasMasks)) {
+                // the label images the extractor stored with the site; older analyses have none
+                b.append("<h2>Images</h2><p class=\"muted\">Contrast stretched per image; outlined with the "
+                    + "segmentation the cells were measured on: nuclei in <span style=\"color:#00b8b8\">cyan</span>, "
+                    + "cells in <span style=\"color:#d000d0\">magenta</span>.")
+                    .append(d.sites().stream().allMatch(SiteDetail::hasMasks) ? ""
+                        : " Sites without stored segmentation masks are shown without outlines.")
+                    .append("</p>");
+            } else {
+                b.append("<h2>Images</h2><p class=\"muted\">Contrast stretched per image; segmentation outlines where "
+                    + "the analysis could be re-run.</p>");
+            }
             for (final SiteDetail s : d.sites()) {
                 b.append("<div class=\"figs\">");
                 for (final ImageRef img : s.images()) {
                     final Map<String, String> m = linkParams(d.analysisId(), d.runId());
                     m.put("channel", img.channel());
+                    if (s.hasMasks()) {
+                        m.put("outlines", "true");
+                    }
                     final String src = url(path("api", "experiments", e, "plates", plate, "wells", d.well(), "sites",
                         Integer.toString(s.site()), "thumbnail.png"), m);
                     b.append("<figure><figcaption>site ").append(s.site()).append(", ").append(esc(img.channel()))
-                        .append("</figcaption><a href=\"").append(esc(src.replace("thumbnail.png?",
-                            "thumbnail.png?size=1024&"))).append("\"><img class=\"thumb\" width=\"256\" src=\"")
+                        .append(s.hasMasks() ? ", outlined" : "").append("</figcaption><a href=\"")
+                        .append(esc(src.replace("thumbnail.png?", "thumbnail.png?size=1024&")))
+                        .append("\"><img class=\"thumb\" width=\"256\" src=\"")
                         .append(esc(src)).append("\" alt=\"").append(esc("site " + s.site() + " " + img.channel()))
                         .append("\"></a></figure>");
                 }
