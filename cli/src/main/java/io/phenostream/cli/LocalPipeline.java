@@ -4,6 +4,7 @@ import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.common.s3.ObjectStore;
 import io.phenostream.common.s3.S3ClientFactory;
+import io.phenostream.extractor.ExtractorLane;
 import io.phenostream.extractor.FeatureExtractorService;
 import io.phenostream.infra.LocalInfrastructure;
 import io.phenostream.ingest.IngestRequest;
@@ -39,6 +40,7 @@ public final class LocalPipeline implements AutoCloseable {
     private final Producer<String, byte[]> ingestProducer;
     private final PlateIngestor ingestor;
     private final FeatureExtractorService extractor;
+    private final FeatureExtractorService replayExtractor;
     private final PhenotypeScorerService scorer;
     private final ResultsSinkService sink;
 
@@ -62,6 +64,10 @@ public final class LocalPipeline implements AutoCloseable {
             resources.push(scorer);
             this.extractor = new FeatureExtractorService(config, "extractor-1").start();
             resources.push(extractor);
+            // Replays have their own topic, group and thread budget: live plates never queue behind them.
+            this.replayExtractor = new FeatureExtractorService(config, "extractor-replay-1", ExtractorLane.REPLAY)
+                .start();
+            resources.push(replayExtractor);
             this.objects = new ObjectStore(S3ClientFactory.create(config), config.require(ConfigKey.S3_BUCKET));
             resources.push(objects);
             this.ingestProducer = new KafkaProducer<>(RunPublisher.producerConfig(config));
@@ -121,7 +127,7 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private void checkAlive(final long deadline, final String what, final Duration timeout) throws TimeoutException {
-        if (!extractor.isRunning()) {
+        if (!extractor.isRunning() || !replayExtractor.isRunning()) {
             throw new IllegalStateException("The feature extractor stopped; see the log above");
         }
         if (System.nanoTime() > deadline) {

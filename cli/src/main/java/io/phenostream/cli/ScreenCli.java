@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "screen", mixinStandardHelpOptions = true, version = "PhenoStream 0.1.0",
     description = "High-throughput image screening: S3 + Kafka + OpenCV + Kafka Streams + PostgreSQL.",
     subcommands = {DemoCommand.class, RunCommand.class, IngestCommand.class, WatchCommand.class,
-        IngestServerCommand.class, SynthCommand.class, CropsCommand.class, EvaluateCommand.class, HitsCommand.class, ServeCommand.class,
+        IngestServerCommand.class, SynthCommand.class, CropsCommand.class, EvaluateCommand.class, HitsCommand.class, CompareCommand.class, ServeCommand.class,
+        ReplayCommand.class, ReplaysCommand.class,
         ServiceCommands.Extractor.class,
         ServiceCommands.Scorer.class, ServiceCommands.Sink.class, CommandLine.HelpCommand.class})
 public final class ScreenCli {

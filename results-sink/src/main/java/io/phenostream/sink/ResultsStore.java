@@ -20,6 +20,7 @@ import java.sql.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -559,6 +560,28 @@ public final class ResultsStore implements BatchWriter {
      * True when the experiment's results for the analysis are complete: it has plate QC rows and all are FINAL,
      * and it has compound scores and all are final.
      */
+    /**
+     * Sites of the experiment stored for the analysis, per run key ({@code experiment/plate/run}): the progress of a
+     * replay, whose analysis is new.
+     */
+    public Map<String, Integer> sitesStored(final String experimentId, final String analysisId) {
+        return query("sites of " + experimentId, c -> {
+            final Map<String, Integer> out = new TreeMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT plate_id, run_id, count(*) AS n FROM site_features "
+                + "WHERE experiment_id = ? AND analysis_id = ? GROUP BY plate_id, run_id")) {
+                ps.setString(1, experimentId);
+                ps.setString(2, analysisId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(experimentId + "/" + rs.getString("plate_id") + "/" + rs.getString("run_id"),
+                            rs.getInt("n"));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     public boolean isExperimentFinal(final String experimentId, final String analysisId) {
         return query("final state of " + experimentId, c -> {
             final String analysis = resolve(c, experimentId, analysisId);

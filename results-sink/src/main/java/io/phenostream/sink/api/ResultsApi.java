@@ -20,17 +20,20 @@ import java.util.Optional;
  * /api/experiments/{e}/hits.csv                           the same as CSV (all rows unless limit)
  * /api/experiments/{e}/compounds/{c}                      compound detail             ?analysis
  * /api/experiments/{e}/profiles.csv | profiles.parquet    per-well normalized profiles ?analysis
+ * /api/experiments/{e}/compare | compare.csv              analysis B against A        ?a&amp;b (both required)
  * </pre>
  */
 public final class ResultsApi {
 
     private final ResultsQueries queries;
     private final SiteThumbnails thumbnails;
+    private final AnalysisComparison comparison;
 
     /** @param thumbnails null: the thumbnail route answers 404 (no object storage configured) */
     public ResultsApi(final ResultsQueries queries, final SiteThumbnails thumbnails) {
         this.queries = queries;
         this.thumbnails = thumbnails;
+        this.comparison = new AnalysisComparison(queries);
     }
 
     /** @param s path segments after {@code api}, percent-decoded */
@@ -69,6 +72,11 @@ public final class ResultsApi {
                     return new Reply(200, Reply.PARQUET, WellProfileParquet.write(experiment, analysis, rows),
                         Map.of()).attachment(experiment + "-well-profiles.parquet");
                 }
+                case "compare":
+                    return Reply.json(200, compare(experiment, q));
+                case "compare.csv":
+                    return Reply.text(200, Reply.CSV, ComparisonCsv.compounds(compare(experiment, q)))
+                        .attachment(experiment + "-compare.csv");
                 default:
                     break;
             }
@@ -121,6 +129,10 @@ public final class ResultsApi {
         }
         final byte[] png = thumbnails.render(image, imagery.masks(), size, outlines);
         return new Reply(200, Reply.PNG, png, Map.of("Cache-Control", "max-age=3600"));
+    }
+
+    private ComparisonReport compare(final String experiment, final QueryParams q) {
+        return comparison.compare(experiment, q.text("a").orElse(null), q.text("b").orElse(null));
     }
 
     private List<WellProfileRow> profiles(final String experiment, final QueryParams q) {

@@ -513,7 +513,7 @@ public final class ResultsQueries {
         }
     }
 
-    private static Double dbl(final ResultSet rs, final String column) throws SQLException {
+    static Double dbl(final ResultSet rs, final String column) throws SQLException {
         final double v = rs.getDouble(column);
         return rs.wasNull() ? null : v;
     }
@@ -523,7 +523,8 @@ public final class ResultsQueries {
         return t == null ? null : t.toInstant();
     }
 
-    private <T> T query(final String what, final Work<T> work) {
+    /** One read on its own read-only connection; SQL failures become {@link ResultsStoreException}. */
+    <T> T query(final String what, final Work<T> work) {
         try (Connection c = dataSource.getConnection()) {
             c.setReadOnly(true);
             return work.apply(c);
@@ -533,7 +534,7 @@ public final class ResultsQueries {
     }
 
     @FunctionalInterface
-    private interface Work<T> {
+    interface Work<T> {
         T apply(Connection c) throws SQLException;
     }
 }

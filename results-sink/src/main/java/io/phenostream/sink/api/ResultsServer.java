@@ -44,7 +44,8 @@ public final class ResultsServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ResultsServer.class);
 
     private static final java.util.Set<String> ROUTE_WORDS = java.util.Set.of("experiments", "plates", "wells",
-        "sites", "hits", "hits.csv", "compounds", "profiles.csv", "profiles.parquet", "thumbnail.png");
+        "sites", "hits", "hits.csv", "compounds", "profiles.csv", "profiles.parquet", "thumbnail.png", "compare",
+        "compare.csv");
 
     private final HttpServer server;
     private final ExecutorService pool;

@@ -153,7 +153,7 @@ public final class DoseResponsePlot {
         return sb.toString();
     }
 
-    private static List<Double> ticks(final double lo, final double hi) {
+    static List<Double> ticks(final double lo, final double hi) {
         final double span = hi - lo;
         final double raw = span / 5;
         final double mag = Math.pow(10, Math.floor(Math.log10(raw)));

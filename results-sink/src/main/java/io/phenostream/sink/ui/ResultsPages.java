@@ -41,6 +41,7 @@ import java.util.function.Function;
  * /experiments/{e}/plates/{p}                    plate QC with heatmaps (score, control-axis score, cell count)
  * /experiments/{e}/compounds/{c}                 compound detail with its dose-response curve and wells
  * /experiments/{e}/plates/{p}/wells/{w}          well detail: scores, sites, QC, image thumbnails
+ * /experiments/{e}/compare?a=A&amp;b=B             analysis B against A ({@link ComparePage})
  * </pre>
  * Query parameters are the API's ({@code analysis}, {@code run}, the {@link HitQuery} filters).
  */
@@ -50,10 +51,12 @@ public final class ResultsPages {
 
     private final ResultsQueries queries;
     private final boolean thumbnails;
+    private final ComparePage comparePage;
 
     public ResultsPages(final ResultsQueries queries, final boolean thumbnails) {
         this.queries = queries;
         this.thumbnails = thumbnails;
+        this.comparePage = new ComparePage(queries);
     }
 
     public Reply route(final List<String> s, final QueryParams q) {
@@ -64,6 +67,9 @@ public final class ResultsPages {
             final String e = s.get(1);
             if (s.size() == 2) {
                 return html(experiment(e, q));
+            }
+            if (s.size() == 3 && s.get(2).equals("compare")) {
+                return html(comparePage.render(e, q));
             }
             if (s.size() == 4 && s.get(2).equals("compounds")) {
                 return html(compound(e, s.get(3), q));
@@ -170,6 +176,7 @@ public final class ResultsPages {
             .append(link(url(path("api", "experiments", e, "profiles.parquet"), Map.of("analysis",
                 page.analysisId())), "well profiles Parquet")).append("</p>");
         b.append(filterForm(e, hq, analyses, page.analysisId()));
+        b.append(ComparePage.form(e, analyses));
         b.append("<p class=\"muted\">").append(page.total()).append(" compounds match; showing ")
             .append(page.hits().isEmpty() ? 0 : page.offset() + 1).append("–").append(page.offset()
                 + page.hits().size()).append(". Click a column title to sort.</p>");
