@@ -1,5 +1,8 @@
 package io.phenostream.cli;
 
+import io.phenostream.extractor.ExtractorLane;
+import java.util.function.Supplier;
+
 import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.common.kafka.TopicCreator;
 import io.phenostream.common.config.ConfigKey;
@@ -19,16 +22,26 @@ final class ServiceCommands {
     private ServiceCommands() {
     }
 
-    static int runUntilStopped(final AutoCloseable service) throws Exception {
+    /**
+     * Serves the management endpoints and waits for SIGTERM/SIGINT; then stops the service gracefully (each
+     * service's close() finishes or hands back its work and commits what is done), and the endpoints last.
+     *
+     * @param notReady the service's reason it cannot work now, or null
+     */
+    static int runUntilStopped(final String name, final PhenoConfig config, final AutoCloseable service,
+                               final Supplier<String> notReady) throws Exception {
+        final ManagementServer management = ManagementServer.start(name, config.getInt(ConfigKey.MANAGEMENT_PORT),
+            notReady);
         final CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 service.close();
             } catch (final Exception e) {
-                System.err.println("error while stopping: " + e);
+                System.err.println("error while stopping " + name + ": " + e);
             }
+            management.close();
             stop.countDown();
-        }));
+        }, name + "-stop"));
         stop.await();
         return 0;
     }
@@ -49,9 +62,21 @@ final class ServiceCommands {
         @Option(names = "--client-id", defaultValue = "extractor", description = "Kafka client id (default ${DEFAULT-VALUE}).")
         String clientId;
 
+        @Option(names = "--lane", defaultValue = "live",
+            description = "live (image-sets) or replay (image-sets-replay, its own group); default ${DEFAULT-VALUE}.")
+        String lane;
+
         @Override
         public Integer call() throws Exception {
-            return runUntilStopped(new FeatureExtractorService(external(config), clientId).start());
+            final ExtractorLane l = switch (lane) {
+                case "live" -> ExtractorLane.LIVE;
+                case "replay" -> ExtractorLane.REPLAY;
+                default -> throw new IllegalArgumentException("--lane must be live or replay, not " + lane);
+            };
+            final PhenoConfig c = external(config);
+            final FeatureExtractorService service = new FeatureExtractorService(c, clientId, l).start();
+            return runUntilStopped("extractor", c, service,
+                () -> service.isReady() ? null : service.isRunning() ? "not polling yet" : "stopped");
         }
     }
 
@@ -63,7 +88,13 @@ final class ServiceCommands {
 
         @Override
         public Integer call() throws Exception {
-            return runUntilStopped(new PhenotypeScorerService(external(config)).start());
+            final PhenoConfig c = external(config);
+            final PhenotypeScorerService service = new PhenotypeScorerService(c).start();
+            // REBALANCING is part of normal work (a member joined or left); ERROR and shutdown states are not.
+            return runUntilStopped("scorer", c, service, () -> switch (service.state()) {
+                case RUNNING, REBALANCING -> null;
+                default -> "Kafka Streams is " + service.state();
+            });
         }
     }
 
@@ -79,7 +110,8 @@ final class ServiceCommands {
             ResultsDatabase.migrate(ResultsDatabase.dataSource(c));
             final ResultsSinkService sink = new ResultsSinkService(c);
             new Thread(sink, "results-sink").start();
-            return runUntilStopped(sink);
+            return runUntilStopped("sink", c, sink, () -> sink.isWriting() ? null
+                : sink.isRunning() ? "writes to PostgreSQL are failing (retrying with backoff)" : "stopped");
         }
     }
 }

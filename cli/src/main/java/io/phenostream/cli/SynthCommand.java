@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 /** {@code screen synth}: writes a synthetic plate with known ground truth. */
 @Command(name = "synth", mixinStandardHelpOptions = true,
     description = "Write a synthetic plate (16-bit TIFFs, plate-map.csv, ground truth) with known hits and EC50s.")
-final class SynthCommand implements Callable<Integer> {
+public final class SynthCommand implements Callable<Integer> {
 
     @Option(names = "--wells", defaultValue = "96", description = "96 or 384 (default ${DEFAULT-VALUE}).")
     int wells;
@@ -44,13 +44,13 @@ final class SynthCommand implements Callable<Integer> {
         return 0;
     }
 
-    static SynthOptions options(final int wells, final int sites, final int size, final long seed, final String plate) {
+    public static SynthOptions options(final int wells, final int sites, final int size, final long seed, final String plate) {
         return SynthOptions.defaults().withLayout(PlateLayout.parse(Integer.toString(wells))).withSitesPerWell(sites)
             .withImageSize(size).withSeed(seed).withPlateId(plate);
     }
 
     /** Generates the plate and a {@code channels.csv} naming its channels, so ingest needs no options. */
-    static SyntheticPlate generate(final SynthOptions options, final Path out) {
+    public static SyntheticPlate generate(final SynthOptions options, final Path out) {
         final SyntheticPlate plate = new SyntheticPlateGenerator().generate(options, out);
         final Map<String, String> names = new LinkedHashMap<>();
         for (int i = 0; i < SynthFiles.CHANNELS.size(); i++) {

@@ -90,6 +90,7 @@ public final class FeatureExtractorService implements AutoCloseable {
     private final long commitIntervalNanos;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile boolean killed;
+    private volatile boolean polled;
     private final JsonSerde<ImageSet> imageSets = EventSerdes.imageSet();
     private final JsonSerde<SiteFeatures> siteFeatures = EventSerdes.siteFeatures();
     private final JsonSerde<DeadLetter> deadLetters = EventSerdes.deadLetter();
@@ -183,7 +184,9 @@ public final class FeatureExtractorService implements AutoCloseable {
                 if (fatal != null) {
                     throw new IllegalStateException("A pipeline stage failed: " + fatal.getMessage(), fatal);
                 }
-                for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                final var polledRecords = consumer.poll(Duration.ofMillis(100));
+                polled = true;
+                for (final ConsumerRecord<String, byte[]> record : polledRecords) {
                     final TopicPartition tp = new TopicPartition(record.topic(), record.partition());
                     offsets.track(tp, record.offset());
                     inFlight.set(offsets.inFlight());
@@ -383,6 +386,11 @@ public final class FeatureExtractorService implements AutoCloseable {
 
     public boolean isRunning() {
         return thread != null && thread.isAlive();
+    }
+
+    /** Running and its consumer has polled the broker: in its group and able to take sites (readiness). */
+    public boolean isReady() {
+        return isRunning() && polled && fatal == null;
     }
 
     /** Stops: finishes the sites in flight (up to 30 s), commits them, closes the clients. */

@@ -73,6 +73,7 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
     private final long initialBackoffMs;
 
     private final AtomicBoolean closing = new AtomicBoolean();
+    private volatile boolean failing;
     private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch closeRequested = new CountDownLatch(1);
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -152,6 +153,7 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
                 } catch (final WakeupException e) {
                     throw e;
                 } catch (final RuntimeException e) {
+                    failing = true;
                     writeFailures.incrementAndGet();
                     LOG.warn("Writing {} records failed; nothing committed, retrying in {} ms: {}", records.count(),
                         backoffMs, e.toString());
@@ -164,6 +166,7 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
                 }
                 backoffMs = initialBackoffMs;
                 commit(offsets);
+                failing = false;
             }
         } catch (final WakeupException e) {
             if (!closing.get()) {
@@ -346,6 +349,16 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
     // ------------------------------------------------------------------ metrics and lifecycle
 
     /** Result events written to the database (duplicates in one poll included). */
+    /** Whether the poll loop runs (started and not stopped). */
+    public boolean isRunning() {
+        return started.get() && stopped.getCount() > 0 && !closing.get();
+    }
+
+    /** Running and its last write did not fail: the database takes what the topics bring (readiness). */
+    public boolean isWriting() {
+        return isRunning() && !failing;
+    }
+
     public long recordsWritten() {
         return recordsWritten.get();
     }

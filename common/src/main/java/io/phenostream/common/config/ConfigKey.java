@@ -29,6 +29,8 @@ public enum ConfigKey {
     EXTRACTOR_THREADS("phenostream.extractor.threads", "0", "image analysis threads; 0 = number of cores"),
     EXTRACTOR_REPLAY_THREADS("phenostream.extractor.replay.threads", "1",
         "image analysis threads of a replay worker (image-sets-replay); 0 = number of cores"),
+    MANAGEMENT_PORT("phenostream.management.port", "9400",
+        "port of a service's /health/live, /health/ready and /metrics (screen extractor|scorer|sink); 0 = any"),
     REPLAY_RATE("phenostream.replay.images-per-second", "0",
         "default rate limit of a replay in images per second (all channels of a site count); 0 = none"),
     MODELS_DIR("phenostream.models.dir", "models", "root of the embedding models: <dir>/<name>/<version>/model.pt"),
