@@ -34,8 +34,7 @@ final class ExternalIngest implements AutoCloseable {
                 + ConfigKey.KAFKA_BOOTSTRAP.key() + " (env " + ConfigKey.KAFKA_BOOTSTRAP.envName() + ") and "
                 + ConfigKey.S3_ENDPOINT.key() + ", or use `./screen run DIR` for the all-in-one local mode");
         }
-        TopicCreator.ensureTopics(config.require(ConfigKey.KAFKA_BOOTSTRAP), config.get(ConfigKey.TOPIC_PREFIX)
-            .orElse(""), (short) config.getInt(ConfigKey.KAFKA_REPLICATION));
+        TopicCreator.ensureTopics(config);
         final ExternalIngest ingest = new ExternalIngest(config);
         ingest.objects.ensureBucket();
         return ingest;

@@ -48,8 +48,7 @@ final class ServiceCommands {
 
     static PhenoConfig external(final ConfigOption option) {
         final PhenoConfig c = option.load();
-        TopicCreator.ensureTopics(c.require(ConfigKey.KAFKA_BOOTSTRAP), c.get(ConfigKey.TOPIC_PREFIX).orElse(""),
-            (short) c.getInt(ConfigKey.KAFKA_REPLICATION));
+        TopicCreator.ensureTopics(c);
         return c;
     }
 

@@ -24,21 +24,25 @@ final class ExtractorMetrics {
     private final Counter sitesFailed;
     private final Counter cells;
 
-    ExtractorMetrics(final MeterRegistry registry, final AtomicInteger inFlight) {
+    /** @param lane tags every meter, so a live and a replay worker in one process keep their own counts */
+    ExtractorMetrics(final MeterRegistry registry, final AtomicInteger inFlight, final String lane) {
         this.registry = registry;
         for (final Stage s : Stage.values()) {
             final AtomicInteger d = new AtomicInteger();
             depth.put(s, d);
             Gauge.builder("phenostream.extractor.queue", d, AtomicInteger::get)
-                .description("sites waiting for or in this stage").tag("stage", tag(s)).register(registry);
+                .description("sites waiting for or in this stage").tag("stage", tag(s)).tag("lane", lane).register(registry);
             timers.put(s, Timer.builder("phenostream.extractor.stage").description("time per site in this stage")
-                .tag("stage", tag(s)).register(registry));
+                .tag("stage", tag(s)).tag("lane", lane).register(registry));
         }
         Gauge.builder("phenostream.extractor.in.flight", inFlight, AtomicInteger::get)
-            .description("sites polled and not yet committed").register(registry);
-        sitesOk = Counter.builder("phenostream.extractor.sites").tag("status", "ok").register(registry);
-        sitesFailed = Counter.builder("phenostream.extractor.sites").tag("status", "failed").register(registry);
-        cells = Counter.builder("phenostream.extractor.cells").description("cells measured").register(registry);
+            .description("sites polled and not yet committed").tag("lane", lane).register(registry);
+        sitesOk = Counter.builder("phenostream.extractor.sites").tag("status", "ok").tag("lane", lane)
+            .register(registry);
+        sitesFailed = Counter.builder("phenostream.extractor.sites").tag("status", "failed").tag("lane", lane)
+            .register(registry);
+        cells = Counter.builder("phenostream.extractor.cells").description("cells measured").tag("lane", lane)
+            .register(registry);
     }
 
     MeterRegistry registry() {

@@ -138,7 +138,7 @@ public final class FeatureExtractorService implements AutoCloseable {
         this.io = Executors.newFixedThreadPool(Math.max(2, threads), daemon("extractor-io-" + clientId));
         this.cpu = Executors.newFixedThreadPool(threads, daemon("extractor-cpu-" + clientId));
         this.embedHandOff = Executors.newSingleThreadExecutor(daemon("extractor-embed-" + clientId));
-        this.metrics = new ExtractorMetrics(registry, inFlight);
+        this.metrics = new ExtractorMetrics(registry, inFlight, lane.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(final String name) {

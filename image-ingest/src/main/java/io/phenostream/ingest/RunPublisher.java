@@ -67,8 +67,7 @@ public final class RunPublisher {
      * topic or another cluster are ignored. Fails clearly when Kafka cannot be reached.
      */
     public static String epoch(final PhenoConfig config) {
-        final Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.require(ConfigKey.KAFKA_BOOTSTRAP));
+        final Properties p = KafkaClientConfigs.connection(config);
         final int timeout = config.getInt(ConfigKey.INGEST_PUBLISH_TIMEOUT_MS);
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeout, 30_000));

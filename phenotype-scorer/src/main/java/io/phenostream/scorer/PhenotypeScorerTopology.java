@@ -11,6 +11,7 @@ import io.phenostream.common.events.ScoringParameters;
 import io.phenostream.common.events.SiteFeatures;
 import io.phenostream.common.events.WellProfile;
 import io.phenostream.common.json.JsonSerde;
+import io.phenostream.common.kafka.KafkaClientConfigs;
 import io.phenostream.common.kafka.Topics;
 import io.phenostream.scorer.plate.PlateWellScores;
 import java.nio.file.Path;
@@ -123,9 +124,8 @@ public final class PhenotypeScorerTopology {
 
     /** Streams configuration from the shared configuration keys. */
     public static Properties streamsConfig(final PhenoConfig config) {
-        final Properties p = new Properties();
+        final Properties p = KafkaClientConfigs.connection(config);
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.require(ConfigKey.SCORER_APPLICATION_ID));
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.require(ConfigKey.KAFKA_BOOTSTRAP));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.getInt(ConfigKey.KAFKA_REPLICATION));
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.get(ConfigKey.SCORER_STATE_DIR)

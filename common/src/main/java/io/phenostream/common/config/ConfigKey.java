@@ -9,6 +9,13 @@ public enum ConfigKey {
     DATA_DIR("phenostream.data.dir", ".phenostream", "directory for local-mode data (Kafka logs, S3 objects, PostgreSQL)"),
     KAFKA_BOOTSTRAP("phenostream.kafka.bootstrap", null, "Kafka bootstrap servers; unset = start an embedded broker"),
     KAFKA_REPLICATION("phenostream.kafka.replication", "1", "replication factor of topics the services create"),
+    KAFKA_SECURITY_PROTOCOL("phenostream.kafka.security.protocol", "PLAINTEXT",
+        "Kafka security.protocol of every client: PLAINTEXT, SSL, SASL_PLAINTEXT or SASL_SSL"),
+    KAFKA_SASL_MECHANISM("phenostream.kafka.sasl.mechanism", null, "Kafka sasl.mechanism, e.g. SCRAM-SHA-512; unset = none"),
+    KAFKA_SASL_JAAS_CONFIG("phenostream.kafka.sasl.jaas-config", null,
+        "Kafka sasl.jaas.config (e.g. the sasl.jaas.config of a Strimzi KafkaUser Secret; never logged)"),
+    KAFKA_SSL_TRUSTSTORE("phenostream.kafka.ssl.truststore", null,
+        "PEM file of the CA certificates that sign the brokers' certificates (e.g. Strimzi's ca.crt); unset = JVM default"),
     TOPIC_PREFIX("phenostream.topic.prefix", "", "prefix added to every topic name"),
     S3_ENDPOINT("phenostream.s3.endpoint", null, "S3 endpoint URL; unset = start an embedded S3 server"),
     S3_REGION("phenostream.s3.region", "us-east-1", "S3 region"),
@@ -84,6 +91,7 @@ public enum ConfigKey {
     }
 
     public boolean isSecret() {
-        return this == S3_SECRET_KEY || this == DB_PASSWORD || this == DB_READER_PASSWORD || this == INGEST_HTTP_TOKEN;
+        return this == S3_SECRET_KEY || this == KAFKA_SASL_JAAS_CONFIG || this == DB_PASSWORD || this == DB_READER_PASSWORD
+            || this == INGEST_HTTP_TOKEN;
     }
 }

@@ -1,5 +1,7 @@
 package io.phenostream.common.kafka;
 
+import io.phenostream.common.config.ConfigKey;
+import io.phenostream.common.config.PhenoConfig;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,17 @@ public final class TopicCreator {
     public static void ensureTopics(final String bootstrapServers, final String prefix, final short replicationFactor) {
         final Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        ensureTopics(props, prefix, replicationFactor);
+    }
+
+    /** The same on the configured cluster, with its security settings ({@link KafkaClientConfigs#connection}). */
+    public static void ensureTopics(final PhenoConfig config) {
+        ensureTopics(KafkaClientConfigs.connection(config), config.get(ConfigKey.TOPIC_PREFIX).orElse(""),
+            (short) config.getInt(ConfigKey.KAFKA_REPLICATION));
+    }
+
+    private static void ensureTopics(final Properties props, final String prefix, final short replicationFactor) {
+        final String bootstrapServers = props.getProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
         try (Admin admin = Admin.create(props)) {
             final Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             final List<NewTopic> missing = new ArrayList<>();
