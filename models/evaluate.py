@@ -157,6 +157,10 @@ def main():
     spec_path = os.path.join(args.model, "model.json")
     with open(spec_path) as f:
         spec = json.load(f)
+    method = lambda text: text.split(":")[0].split(";")[0]  # noqa: E731 (the part the extractor's CropNormalization reads)
+    if index["cropSize"] != spec["cropSize"] or method(index["normalization"]) != method(spec["normalization"]):
+        raise SystemExit("crops are %d px, '%s'; the model wants %d px, '%s': cut them as its model.json says" % (
+            index["cropSize"], method(index["normalization"]), spec["cropSize"], method(spec["normalization"])))
     model_path = os.path.join(args.model, "model.pt")
     digest = sha256(model_path)
     if digest != spec["sha256"]:
@@ -187,11 +191,13 @@ def main():
             scores[name][rows] = activity(profiles[name][rows], control[rows])
     print("profile lengths: " + ", ".join("%s %d" % (n, profiles[n].shape[1]) for n in PROFILES))
 
+    norm = method(index["normalization"])
     metrics = {"evaluationData": {"command": "./screen crops --out <dir> --seeds %s --wells %d --sites %d "
-                                             "--size %d --crop %d"
+                                             "--size %d --crop %d%s"
                                              % (",".join(str(s) for s in index["synth"]["seeds"]),
                                                 index["synth"]["wells"], index["synth"]["sitesPerWell"],
-                                                index["synth"]["imageSize"], index["cropSize"]),
+                                                index["synth"]["imageSize"], index["cropSize"],
+                                                "" if norm == "CellCropper" else ' --normalization "%s"' % norm),
                                   "wells": len(table), "crops": int(len(emb)),
                                   "activeEffectAtLeast": args.active},
                "controlFalsePositiveRate": args.fpr, "detection": {}, "retrieval": {},

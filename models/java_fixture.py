@@ -2,9 +2,15 @@
 DefaultModelTest: Java regenerates the same site, cuts its crops with the extractor and embeds them through DJL,
 and must get these numbers, so Java and python agree on crops, channel order and layout.
 
-    ./screen crops --out /tmp/cellembed-fixture --seeds 7 --wells 96 --sites 1 --size 256
+    ./screen crops --out /tmp/cellembed-fixture --seeds 7 --wells 96 --sites 1 --size 256 --crop 40
     /usr/bin/python3 models/java_fixture.py --crops /tmp/cellembed-fixture --model models/cellembed/1 \\
         --out feature-extractor/src/test/resources/default-model/expected-embeddings.json
+    ./screen crops --out /tmp/cellembed2-fixture --seeds 7 --wells 96 --sites 1 --size 256 --crop 64 \\
+        --normalization "fixed 0-0.125"
+    /usr/bin/python3 models/java_fixture.py --crops /tmp/cellembed2-fixture --model models/cellembed/2 \\
+        --out feature-extractor/src/test/resources/default-model/expected-embeddings-cellembed-2.json
+
+The crops must be cut as the model's model.json says (cropSize, normalization): the script refuses others.
 """
 
 import argparse
@@ -27,6 +33,12 @@ def main():
     args = p.parse_args()
     torch.set_num_threads(1)
     crops, _, index = common.load_crops(args.crops)
+    with open(args.model + "/model.json") as f:
+        spec = json.load(f)
+    method = lambda text: text.split(":")[0].split(";")[0]  # noqa: E731 (the part CropNormalization reads)
+    if index["cropSize"] != spec["cropSize"] or method(index["normalization"]) != method(spec["normalization"]):
+        raise SystemExit("crops are %d px, '%s'; the model wants %d px, '%s'" % (
+            index["cropSize"], method(index["normalization"]), spec["cropSize"], method(spec["normalization"])))
     site = next(s for s in index["sites"] if s["well"] == args.well and s["site"] == 0)
     first, n = site["firstCrop"], min(args.count, site["crops"])
     x = np.array(crops[first:first + n])

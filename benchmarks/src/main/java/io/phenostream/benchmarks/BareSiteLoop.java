@@ -60,8 +60,7 @@ final class BareSiteLoop implements AutoCloseable {
         this.model = model;
         this.analyzer = analyzer;
         // as the worker's SiteProcessor builds it for the model
-        this.cropper = new CellCropper(model.spec().cropSize(), CellCropper.DEFAULT_LOW_PERCENTILE,
-            CellCropper.DEFAULT_HIGH_PERCENTILE);
+        this.cropper = CellCropper.forModel(model.spec().cropSize(), model.spec().normalization());
         this.threads = Math.max(1, threads);
         this.cropSampleLimit = cropSampleLimit;
         this.pool = Executors.newFixedThreadPool(this.threads, r -> {

@@ -63,8 +63,8 @@ public class EmbeddingBenchmark {
             final AnalysisStages.Labels nuclei = new AnalysisStages(ExtractionParameters.defaults()).nuclei(
                 AnalysisStages.decode(SyntheticSiteImages.NUCLEAR, images.get(SyntheticSiteImages.NUCLEAR), scope),
                 scope);
-            final CellCrops crops = AnalysisStages.crop(new CellCropper(model.spec().cropSize(),
-                CellCropper.DEFAULT_LOW_PERCENTILE, CellCropper.DEFAULT_HIGH_PERCENTILE), pixels,
+            final CellCrops crops = AnalysisStages.crop(CellCropper.forModel(model.spec().cropSize(),
+                model.spec().normalization()), pixels,
                 List.copyOf(images.keySet()), nuclei);
             batch = new float[batchSize][];
             for (int i = 0; i < batchSize; i++) {

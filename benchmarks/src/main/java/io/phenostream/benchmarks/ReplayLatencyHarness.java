@@ -44,24 +44,27 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *   <li>{@code replay-live-topic}: the replay's image-sets put on the live {@code image-sets} topic instead, the
  *       design a separate lane avoids (live sites queue behind the replay's).</li>
  * </ol>
- * Each replay is started just before the first live plate; after the live plates the harness waits for the replay
- * to finish so the next mode starts clean. The replay's sites analysed during the live window are reported too.
+ * Each replay is started just before the first live plate; the history is sized so that the replay is still running
+ * after the last live plate in every mode (check the replay column: fewer sites than the history's). After the live
+ * plates the harness waits for the replay to finish so the next mode starts clean. Defaults: 4 history plates of 96
+ * sites, 4 live plates per mode, a rate limit of 6 images/s (2 sites/s of 3 channels: below what the replay lane
+ * reaches unthrottled on 2 cores, so the limit binds).
  *
  * <pre>
  * java -cp benchmarks/target/benchmarks.jar io.phenostream.benchmarks.ReplayLatencyHarness \
- *     [--history 2] [--live 3] [--wells 96] [--sites 1] [--size 192] [--rate 15] [--work-dir DIR]
+ *     [--history 4] [--live 4] [--wells 96] [--sites 1] [--size 192] [--rate 6] [--work-dir DIR]
  * </pre>
  */
 public final class ReplayLatencyHarness {
 
     private static final String HISTORY = "BENCH-HISTORY";
 
-    private int history = 2;
-    private int live = 3;
+    private int history = 4;
+    private int live = 4;
     private int wells = 96;
     private int sites = 1;
     private int size = 192;
-    private double rate = 15;
+    private double rate = 6;
     private Path workDir;
 
     record Mode(String name, boolean replay, boolean ownLane, double rate) {

@@ -9,6 +9,7 @@ import io.phenostream.common.synth.SynthFiles;
 import io.phenostream.common.synth.SynthOptions;
 import io.phenostream.common.synth.SyntheticPlate;
 import io.phenostream.extractor.analysis.CellCropper;
+import io.phenostream.extractor.analysis.CropNormalization;
 import io.phenostream.extractor.analysis.SiteAnalysis;
 import io.phenostream.extractor.analysis.SiteAnalyzer;
 import java.io.BufferedOutputStream;
@@ -67,6 +68,11 @@ final class CropsCommand implements Callable<Integer> {
     @Option(names = "--crop", defaultValue = "40", description = "Crop size in pixels (default ${DEFAULT-VALUE}).")
     int crop;
 
+    @Option(names = "--normalization", defaultValue = "per-crop p1-p99",
+        description = "How CellCropper scales each channel, as a model.json declares it: per-crop pLO-pHI, "
+            + "per-site pLO-pHI, fixed LO-HI or none (default ${DEFAULT-VALUE}).")
+    String normalization;
+
     @Option(names = "--max-per-site", defaultValue = "0",
         description = "Keep at most this many crops per site, the first by nucleus label; 0 keeps all (default ${DEFAULT-VALUE}).")
     int maxPerSite;
@@ -77,8 +83,7 @@ final class CropsCommand implements Callable<Integer> {
         Files.createDirectories(out);
         final List<String> order = List.copyOf(ROLES.values());
         final SiteAnalyzer analyzer = new SiteAnalyzer(ExtractionParameters.defaults());
-        final CellCropper cropper = new CellCropper(crop, CellCropper.DEFAULT_LOW_PERCENTILE,
-            CellCropper.DEFAULT_HIGH_PERCENTILE);
+        final CellCropper cropper = CellCropper.forModel(crop, normalization);
         final List<Map<String, Object>> siteRows = new ArrayList<>();
         List<String> featureNames = null;
         int count = 0;
@@ -124,7 +129,9 @@ final class CropsCommand implements Callable<Integer> {
         index.put("cropSize", crop);
         index.put("roles", List.copyOf(ROLES.keySet()));
         index.put("channels", order);
-        index.put("normalization", "CellCropper: per crop and channel, (v - p1) / (p99 - p1) clipped to [0,1]");
+        index.put("normalization", cropper.normalization().equals(CropNormalization.PER_CROP_DEFAULT)
+            ? "CellCropper: per crop and channel, (v - p1) / (p99 - p1) clipped to [0,1]" // cellembed/1's wording
+            : cropper.normalization().id() + ": " + describe(cropper.normalization()));
         index.put("featureNames", featureNames == null ? List.of() : featureNames);
         index.put("synth", Map.of("wells", wells, "sitesPerWell", sites, "imageSize", size, "seeds", seeds,
             "maxPerSite", maxPerSite));
@@ -135,6 +142,19 @@ final class CropsCommand implements Callable<Integer> {
             count, order, crop, crop, sitesDone, out, (System.nanoTime() - t0) / 1e9,
             sitesDone == 0 ? 0 : analysisNanos / 1e6 / sitesDone);
         return 0;
+    }
+
+    /** The method in words, for model.json (train.py copies it there). */
+    static String describe(final CropNormalization n) {
+        return switch (n.scope()) {
+            case CROP -> "CellCropper, per crop and channel, (v - lo) / (hi - lo) clipped to [0,1], lo and hi the crop's "
+                + n.id().substring("per-crop ".length()).replace("-", " and ") + " percentiles";
+            case SITE -> "CellCropper, per site and channel, (v - lo) / (hi - lo) clipped to [0,1], lo and hi the whole "
+                + "site image's " + n.id().substring("per-site ".length()).replace("-", " and ") + " percentiles";
+            case FIXED -> "CellCropper, every crop and channel, (v - lo) / (hi - lo) clipped to [0,1] with fixed lo "
+                + n.id().substring("fixed ".length()).replace("-", " and hi ") + " (fractions of the image bit depth's full scale)";
+            case NONE -> "raw pixel values";
+        };
     }
 
     private static Map<String, String> rolesOfSyntheticPlate() {

@@ -90,8 +90,7 @@ final class GroundTruthEvaluation {
             EmbeddingModel.sha256(embedder.model().directory().resolve("model.pt")), classical.extraction(),
             classical.scoring());
         final SiteAnalyzer.Crops crops = embedder == null ? null : new SiteAnalyzer.Crops(
-            new CellCropper(embedder.model().spec().cropSize(), CellCropper.DEFAULT_LOW_PERCENTILE,
-                CellCropper.DEFAULT_HIGH_PERCENTILE),
+            CellCropper.forModel(embedder.model().spec().cropSize(), embedder.model().spec().normalization()),
             embedder.model().spec().inputChannels().stream().map(c -> CropsCommand.ROLES.getOrDefault(c, c)).toList());
         final SiteAnalyzer analyzer = new SiteAnalyzer(analysis.extraction());
         final IlluminationEstimator illumination = new IlluminationEstimator();

@@ -73,7 +73,7 @@ final class PlateFolderOptions {
     boolean force;
 
     @Option(names = "--model", paramLabel = "NAME/VERSION", description = "Embedding model under "
-        + "phenostream.models.dir, e.g. cellembed/1 (default: none, classical features only).")
+        + "phenostream.models.dir, e.g. cellembed/2 (default: none, classical features only).")
     String model;
 
     IngestRequest request(final Path dir) {

@@ -50,7 +50,7 @@ final class ReplayCommand implements Callable<Integer> {
     String since;
 
     @Option(names = "--model", paramLabel = "NAME/VERSION",
-        description = "Embedding model under phenostream.models.dir (e.g. cellembed/1), or none.")
+        description = "Embedding model under phenostream.models.dir (e.g. cellembed/2), or none.")
     String model;
 
     @Option(names = "--params", paramLabel = "FILE",

@@ -13,6 +13,7 @@ import io.phenostream.extractor.analysis.SiteAnalysis;
 import io.phenostream.extractor.embedding.CropEmbedder;
 import io.phenostream.extractor.analysis.SiteAnalyzer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,8 @@ public final class SiteProcessor {
     private final EmbeddingModels models;
     private final IlluminationEstimator illumination = new IlluminationEstimator();
     private final Map<Object, SiteAnalyzer> analyzers = new ConcurrentHashMap<>();
-    private final Map<Integer, CellCropper> croppers = new ConcurrentHashMap<>();
+    /** One cropper per crop size and normalization text of the models in use. */
+    private final Map<List<Object>, CellCropper> croppers = new ConcurrentHashMap<>();
     private final java.util.Set<String> storedIllumination = ConcurrentHashMap.newKeySet();
 
     public SiteProcessor(final ObjectStore store) {
@@ -87,8 +89,9 @@ public final class SiteProcessor {
         final SiteAnalysis analysis;
         try {
             final SiteAnalyzer.Crops crops = embedder == null ? null : new SiteAnalyzer.Crops(
-                croppers.computeIfAbsent(embedder.model().spec().cropSize(),
-                    size -> new CellCropper(size, CellCropper.DEFAULT_LOW_PERCENTILE, CellCropper.DEFAULT_HIGH_PERCENTILE)),
+                croppers.computeIfAbsent(Arrays.asList(embedder.model().spec().cropSize(),
+                        embedder.model().spec().normalization()),
+                    key -> CellCropper.forModel(embedder.model().spec().cropSize(), embedder.model().spec().normalization())),
                 EmbeddingModels.inputChannels(embedder.model(), set));
             analysis = analyzer.analyze(images, set.nuclearChannel(), set.cellChannel(), illum, crops);
         } catch (final RuntimeException e) {

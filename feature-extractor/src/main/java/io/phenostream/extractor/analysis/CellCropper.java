@@ -6,20 +6,21 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Cuts a fixed-size, multi-channel crop centred on each nucleus, normalised per crop and channel, for a model
- * that takes N x C x H x W input.
+ * Cuts a fixed-size, multi-channel crop centred on each nucleus, normalised as the model declares
+ * ({@link CropNormalization}), for a model that takes N x C x H x W input.
  *
  * <p>Placement: crop i is centred on the centroid of nucleus i + 1 rounded to the nearest pixel, which lands at
  * row and column {@code size / 2} of the crop (the centre pixel for odd sizes, the lower-right of the four
  * central pixels for even sizes). Where the window crosses the image border the outside pixels are 0 and the
  * crop is flagged as padded.
  *
- * <p>Normalisation, per crop and channel, over the crop's in-image pixels only: lo and hi are the
- * {@code lowPercentile} and {@code highPercentile} of those pixels (linear interpolation between order
- * statistics, as numpy's default), and each pixel becomes (v - lo) / (hi - lo) clipped to [0,1]. Robust
- * percentiles (default 1st and 99th) keep one hot pixel or a bright neighbour from compressing the cell's
- * range; using the crop rather than the image keeps dim and bright cells on one scale. A flat channel
- * (hi == lo) becomes 0. Padding stays 0 after normalisation.
+ * <p>Normalisation per channel: each pixel becomes (v - lo) / (hi - lo) clipped to [0,1]; a flat channel
+ * (hi == lo) becomes 0 and padding stays 0. Per crop (the default, 1st and 99th percentile), lo and hi are
+ * percentiles of the crop's in-image pixels (linear interpolation between order statistics, as numpy's default):
+ * robust percentiles keep one hot pixel or a bright neighbour from compressing the cell's range, and dim and
+ * bright cells end up on one scale. Per site, they are percentiles of the whole channel image, the same for every
+ * crop of the site, so brightness differences between the site's cells survive. Fixed, they are constants, so a
+ * cell's absolute brightness survives. {@code none} copies the raw values.
  */
 public final class CellCropper {
 
@@ -28,34 +29,51 @@ public final class CellCropper {
     public static final double DEFAULT_HIGH_PERCENTILE = 99;
 
     private final int size;
-    private final double lowPercentile;
-    private final double highPercentile;
+    private final CropNormalization normalization;
 
-    /** 64 x 64 crops normalised to the 1st..99th percentile. */
+    /** 64 x 64 crops normalised per crop to the 1st..99th percentile. */
     public CellCropper() {
         this(DEFAULT_SIZE, DEFAULT_LOW_PERCENTILE, DEFAULT_HIGH_PERCENTILE);
     }
 
     /**
+     * Crops normalised per crop.
+     *
      * @param size           crop height and width in pixels (at least 1)
      * @param lowPercentile  percentile mapped to 0, in [0, 100)
      * @param highPercentile percentile mapped to 1, in (lowPercentile, 100]
      */
     public CellCropper(final int size, final double lowPercentile, final double highPercentile) {
+        this(size, new CropNormalization(CropNormalization.Scope.CROP, lowPercentile, highPercentile));
+    }
+
+    /**
+     * @param size          crop height and width in pixels (at least 1)
+     * @param normalization how each channel is scaled
+     */
+    public CellCropper(final int size, final CropNormalization normalization) {
         if (size < 1) {
             throw new IllegalArgumentException("crop size must be >= 1, was " + size);
         }
-        if (!(lowPercentile >= 0 && lowPercentile < highPercentile && highPercentile <= 100)) {
-            throw new IllegalArgumentException("need 0 <= lowPercentile < highPercentile <= 100, was "
-                + lowPercentile + " and " + highPercentile);
-        }
         this.size = size;
-        this.lowPercentile = lowPercentile;
-        this.highPercentile = highPercentile;
+        this.normalization = Objects.requireNonNull(normalization, "normalization");
+    }
+
+    /**
+     * The cropper a model's description asks for: its crop size and normalization text.
+     *
+     * @throws IllegalArgumentException when the normalization is not one {@link CropNormalization} knows
+     */
+    public static CellCropper forModel(final int cropSize, final String normalization) {
+        return new CellCropper(cropSize, CropNormalization.parse(normalization));
     }
 
     public int size() {
         return size;
+    }
+
+    public CropNormalization normalization() {
+        return normalization;
     }
 
     /**
@@ -90,6 +108,7 @@ public final class CellCropper {
         final float[][] crops = new float[centreX.length][];
         final boolean[] padded = new boolean[centreX.length];
         final float[] scratch = new float[size * size];
+        final double[][] siteRange = siteRanges(planes);
         for (int i = 0; i < crops.length; i++) {
             if (!(centreX[i] >= 0 && centreX[i] < width && centreY[i] >= 0 && centreY[i] < height)) {
                 throw new IllegalArgumentException("crop " + i + " centre (" + centreX[i] + ", " + centreY[i]
@@ -100,7 +119,8 @@ public final class CellCropper {
             padded[i] = x0 < 0 || y0 < 0 || x0 + size > width || y0 + size > height;
             crops[i] = new float[planes.size() * size * size];
             for (int c = 0; c < planes.size(); c++) {
-                cut(planes.get(c), width, height, x0, y0, crops[i], c * size * size, scratch);
+                cut(planes.get(c), width, height, x0, y0, crops[i], c * size * size, scratch,
+                    siteRange == null ? null : siteRange[c]);
             }
         }
         return new CellCrops(order, size, crops, padded);
@@ -137,30 +157,67 @@ public final class CellCropper {
         return new double[][] {x, y};
     }
 
-    /** Copies the in-image part of one channel's window into {@code out} at {@code offset}, normalised. */
+    /** {lo, hi} of each plane when they do not depend on the crop (per site, fixed); null when they do. */
+    private double[][] siteRanges(final List<float[]> planes) {
+        if (normalization.scope() == CropNormalization.Scope.CROP) {
+            return null;
+        }
+        final double[][] ranges = new double[planes.size()][];
+        for (int c = 0; c < planes.size(); c++) {
+            ranges[c] = switch (normalization.scope()) {
+                case SITE -> {
+                    final float[] plane = planes.get(c);
+                    final float[] copy = plane.clone();
+                    yield new double[] {selectPercentile(copy, copy.length, normalization.low()),
+                        selectPercentile(copy, copy.length, normalization.high())};
+                }
+                case FIXED -> new double[] {normalization.low(), normalization.high()};
+                default -> null; // NONE: raw values
+            };
+        }
+        return ranges;
+    }
+
+    /**
+     * Copies the in-image part of one channel's window into {@code out} at {@code offset}, normalised with
+     * {@code range} ({lo, hi}), or with the window's own percentiles when it is null and the scope is per crop.
+     */
     private void cut(final float[] plane, final int width, final int height, final int x0, final int y0,
-                     final float[] out, final int offset, final float[] scratch) {
+                     final float[] out, final int offset, final float[] scratch, final double[] range) {
         final int fromX = Math.max(0, x0);
         final int toX = Math.min(width, x0 + size);
         final int fromY = Math.max(0, y0);
         final int toY = Math.min(height, y0 + size);
-        int n = 0;
-        for (int y = fromY; y < toY; y++) {
-            final int row = y * width;
-            for (int x = fromX; x < toX; x++) {
-                scratch[n++] = plane[row + x];
+        if (normalization.scope() == CropNormalization.Scope.NONE) {
+            for (int y = fromY; y < toY; y++) {
+                System.arraycopy(plane, y * width + fromX, out, offset + (y - y0) * size + fromX - x0, toX - fromX);
             }
+            return;
         }
-        // Two order statistics each, found by selection: a full sort per crop and channel cost more than the
-        // rest of the site's analysis (benchmarks/RESULTS.md). The values are the same as sorting gives.
-        final double lo = selectPercentile(scratch, n, lowPercentile);
-        final double hi = selectPercentile(scratch, n, highPercentile);
-        final double range = hi - lo;
+        final double lo;
+        final double hi;
+        if (range != null) {
+            lo = range[0];
+            hi = range[1];
+        } else {
+            int n = 0;
+            for (int y = fromY; y < toY; y++) {
+                final int row = y * width;
+                for (int x = fromX; x < toX; x++) {
+                    scratch[n++] = plane[row + x];
+                }
+            }
+            // Two order statistics each, found by selection: a full sort per crop and channel cost more than the
+            // rest of the site's analysis (benchmarks/RESULTS.md). The values are the same as sorting gives.
+            lo = selectPercentile(scratch, n, normalization.low());
+            hi = selectPercentile(scratch, n, normalization.high());
+        }
+        final double spread = hi - lo;
         for (int y = fromY; y < toY; y++) {
             final int row = y * width;
             final int outRow = offset + (y - y0) * size - x0;
             for (int x = fromX; x < toX; x++) {
-                final double v = range > 0 ? (plane[row + x] - lo) / range : 0;
+                final double v = spread > 0 ? (plane[row + x] - lo) / spread : 0;
                 out[outRow + x] = (float) Math.min(1, Math.max(0, v));
             }
         }

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * Per-cell crops ready for a model: crop {@code i} is {@code crops[i]}, {@code channels x size x size} floats in
- * CHW order (channel-major, then rows, then columns), values in [0,1].
+ * CHW order (channel-major, then rows, then columns), values in [0,1] (raw values for {@link CropNormalization#NONE}).
  *
  * @param channelNames channel of each plane, in the order they appear in every crop
  * @param size         crop height and width in pixels

@@ -1,5 +1,6 @@
 package io.phenostream.extractor.embedding;
 
+import io.phenostream.extractor.analysis.CropNormalization;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  * @param cropSize      crops are {@code cropSize x cropSize} pixels per channel
  * @param embeddingSize length of one crop's embedding
  * @param sha256        lowercase hex sha256 of {@code model.pt}
- * @param normalization how crops must be normalized before they reach the model (free text)
+ * @param normalization how crops must be normalized before they reach the model: a method {@link CropNormalization}
+ *                      knows (the text before the first ':'), then prose; null means per crop, 1st..99th percentile
  */
 public record EmbeddingModelSpec(String name, String version, List<String> inputChannels, int cropSize,
                                  int embeddingSize, String sha256, String normalization) {
@@ -45,6 +47,11 @@ public record EmbeddingModelSpec(String name, String version, List<String> input
         require(embeddingSize > 0, source, "embeddingSize", embeddingSize);
         require(sha256 != null && SHA256_HEX.matcher(sha256).matches(), source,
             "sha256 (64 lowercase hex digits)", sha256);
+        try {
+            CropNormalization.parse(normalization);
+        } catch (final IllegalArgumentException e) {
+            throw new ModelLoadException("Model description " + source + ": field normalization: " + e.getMessage());
+        }
         return this;
     }
 

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Crop placement, per-crop normalisation, border padding and channel order of {@link CellCropper}. */
+/** Crop placement, normalisation (per crop, per site, fixed, none), border padding and channel order of {@link CellCropper}. */
 class CellCropperTest {
 
     private static final int W = 100;
@@ -155,6 +155,81 @@ class CellCropperTest {
         assertTrue(outside.getMessage().contains("crop 1"), outside.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new CellCropper(0, 1, 99));
         assertThrows(IllegalArgumentException.class, () -> new CellCropper(64, 99, 1));
+    }
+
+    @Test
+    void perSiteNormalisationScalesEveryCropByTheWholeImagesPercentiles() {
+        // The image is 0.1 everywhere except a 10 x 10 block of 0.2 and a 2 x 2 block of 0.4: 8000 pixels, 100 at
+        // 0.2, 4 at 0.4. The 1st percentile is 0.1; the 99th sits at rank 0.99 * 7999 = 7919.01 of the sorted values,
+        // inside the 0.2 block (ranks 7896..7995), so lo = 0.1 and hi = 0.2 for every crop. A crop holding only the
+        // dim block keeps it at 1, one holding the bright block clips it at 1 and its background at 0.
+        final float[] dna = image((x, y) -> x >= 10 && x < 20 && y >= 10 && y < 20 ? 200
+            : x >= 70 && x < 72 && y >= 50 && y < 52 ? 400 : 100);
+        final CellCropper cropper = new CellCropper(8, CropNormalization.parse("per-site p1-p99: whole image"));
+        final CellCrops crops = cropper.crop(Map.of("dna", dna), List.of("dna"), W, H,
+            new double[] {15, 71, 40}, new double[] {15, 51, 40});
+        for (final float v : crops.crops()[0]) {
+            assertEquals(1f, v, 1e-6, "inside the dim block: (0.2 - 0.1) / (0.2 - 0.1)");
+        }
+        assertEquals(1f, crops.at(1, 0, 4, 4), 1e-6);
+        assertEquals(0f, crops.at(1, 0, 0, 0), 1e-6);
+        for (final float v : crops.crops()[2]) {
+            assertEquals(0f, v, 1e-6, "plain background is lo");
+        }
+        // The per-crop default stretches the same dim block crop differently: it is flat there, so all zero.
+        final CellCrops perCrop = new CellCropper(8, 1, 99).crop(Map.of("dna", dna), List.of("dna"), W, H,
+            new double[] {15}, new double[] {15});
+        assertEquals(0f, perCrop.at(0, 0, 4, 4));
+    }
+
+    @Test
+    void fixedNormalisationKeepsAbsoluteBrightnessAndNoneKeepsRawValues() {
+        final float[] dna = image((x, y) -> 10 * x + y); // values (10x + y) / 1000
+        final double[] cx = {30, 60};
+        final double[] cy = {20, 40};
+        final CellCrops fixed = new CellCropper(6, CropNormalization.parse("fixed 0.1-0.5: counts"))
+            .crop(Map.of("dna", dna), List.of("dna"), W, H, cx, cy);
+        final CellCrops raw = new CellCropper(6, CropNormalization.parse("none: raw floats"))
+            .crop(Map.of("dna", dna), List.of("dna"), W, H, cx, cy);
+        for (int cell = 0; cell < 2; cell++) {
+            for (int y = 0; y < 6; y++) {
+                for (int x = 0; x < 6; x++) {
+                    final int px = (int) cx[cell] - 3 + x;
+                    final int py = (int) cy[cell] - 3 + y;
+                    final double v = (10 * px + py) / 1000.0;
+                    assertEquals(Math.min(1, Math.max(0, (v - 0.1) / 0.4)), fixed.at(cell, 0, y, x), 1e-6);
+                    assertEquals(v, raw.at(cell, 0, y, x), 1e-6);
+                }
+            }
+        }
+        // Cell 0 (values 0.287..0.342) and cell 1 (0.607..0.662, clipped to 1) differ in level, not only in shape.
+        assertEquals((0.287 - 0.1) / 0.4, fixed.at(0, 0, 0, 0), 1e-6);
+        assertEquals(1f, fixed.at(1, 0, 0, 0));
+    }
+
+    @Test
+    void normalizationTextsOfModelsAreReadOrRefused() {
+        assertEquals(CropNormalization.PER_CROP_DEFAULT, CropNormalization.parse("CellCropper: per crop and channel, "
+            + "(v - p1) / (p99 - p1) clipped to [0,1]; absent role = all-zero channel"), "cellembed/1's wording");
+        assertEquals(CropNormalization.PER_CROP_DEFAULT, CropNormalization.parse(null));
+        assertEquals(new CropNormalization(CropNormalization.Scope.CROP, 2, 98), CropNormalization.parse("per-crop p2-p98"));
+        assertEquals(new CropNormalization(CropNormalization.Scope.SITE, 0.5, 99.9),
+            CropNormalization.parse("per-site p0.5-p99.9: per site and channel"));
+        assertEquals(new CropNormalization(CropNormalization.Scope.FIXED, 0, 0.125),
+            CropNormalization.parse("fixed 0-0.125: CellCropper, every crop"));
+        assertEquals(CropNormalization.NONE, CropNormalization.parse("none: test fixture, fed raw floats"));
+        assertEquals("fixed 0-0.125", CropNormalization.parse("fixed 0-0.125: x").id());
+        assertEquals("per-site p0.5-p99.9", CropNormalization.parse("per-site p0.5-p99.9").id());
+        for (final String bad : new String[] {"z-score per plate: mean 0, sd 1", "per-crop p99-p1", "fixed 1-1",
+            "per-crop p1-p101"}) {
+            final IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> CropNormalization.parse(bad), bad);
+            assertTrue(e.getMessage().contains("normalization") || e.getMessage().contains("need"), e.getMessage());
+        }
+        final IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+            () -> CellCropper.forModel(40, "z-score per plate: mean 0, sd 1"));
+        assertTrue(unknown.getMessage().contains("Unknown crop normalization 'z-score per plate'")
+            && unknown.getMessage().contains("per-site pLO-pHI"), unknown.getMessage());
     }
 
     @Test
