@@ -1,6 +1,8 @@
 package io.phenostream.cli;
 
 import io.phenostream.extractor.ExtractorLane;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.phenostream.common.config.PhenoConfig;
@@ -23,19 +25,28 @@ final class ServiceCommands {
     }
 
     /**
-     * Serves the management endpoints and waits for SIGTERM/SIGINT; then stops the service gracefully (each
-     * service's close() finishes or hands back its work and commits what is done), and the endpoints last.
+     * Serves the management endpoints (first, so the metrics registry sees every meter the service registers),
+     * starts the service and waits for SIGTERM/SIGINT; then stops the service gracefully (each service's close()
+     * finishes or hands back its work and commits what is done), and the endpoints last.
      *
      * @param notReady the service's reason it cannot work now, or null
      */
-    static int runUntilStopped(final String name, final PhenoConfig config, final AutoCloseable service,
-                               final Supplier<String> notReady) throws Exception {
+    static <T extends AutoCloseable> int runUntilStopped(final String name, final PhenoConfig config,
+                                                         final Supplier<T> start,
+                                                         final Function<T, String> notReady) throws Exception {
+        final AtomicReference<T> service = new AtomicReference<>();
         final ManagementServer management = ManagementServer.start(name, config.getInt(ConfigKey.MANAGEMENT_PORT),
-            notReady);
+            () -> service.get() == null ? "starting" : notReady.apply(service.get()));
+        try {
+            service.set(start.get());
+        } catch (final RuntimeException e) {
+            management.close();
+            throw e;
+        }
         final CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                service.close();
+                service.get().close();
             } catch (final Exception e) {
                 System.err.println("error while stopping " + name + ": " + e);
             }
@@ -73,9 +84,8 @@ final class ServiceCommands {
                 default -> throw new IllegalArgumentException("--lane must be live or replay, not " + lane);
             };
             final PhenoConfig c = external(config);
-            final FeatureExtractorService service = new FeatureExtractorService(c, clientId, l).start();
-            return runUntilStopped("extractor", c, service,
-                () -> service.isReady() ? null : service.isRunning() ? "not polling yet" : "stopped");
+            return runUntilStopped("extractor", c, () -> new FeatureExtractorService(c, clientId, l).start(),
+                s -> s.isReady() ? null : s.isRunning() ? "not polling yet" : "stopped");
         }
     }
 
@@ -88,11 +98,10 @@ final class ServiceCommands {
         @Override
         public Integer call() throws Exception {
             final PhenoConfig c = external(config);
-            final PhenotypeScorerService service = new PhenotypeScorerService(c).start();
             // REBALANCING is part of normal work (a member joined or left); ERROR and shutdown states are not.
-            return runUntilStopped("scorer", c, service, () -> switch (service.state()) {
+            return runUntilStopped("scorer", c, () -> new PhenotypeScorerService(c).start(), s -> switch (s.state()) {
                 case RUNNING, REBALANCING -> null;
-                default -> "Kafka Streams is " + service.state();
+                default -> "Kafka Streams is " + s.state();
             });
         }
     }
@@ -107,9 +116,11 @@ final class ServiceCommands {
         public Integer call() throws Exception {
             final PhenoConfig c = external(config);
             ResultsDatabase.migrate(ResultsDatabase.dataSource(c));
-            final ResultsSinkService sink = new ResultsSinkService(c);
-            new Thread(sink, "results-sink").start();
-            return runUntilStopped("sink", c, sink, () -> sink.isWriting() ? null
+            return runUntilStopped("sink", c, () -> {
+                final ResultsSinkService sink = new ResultsSinkService(c);
+                new Thread(sink, "results-sink").start();
+                return sink;
+            }, sink -> sink.isWriting() ? null
                 : sink.isRunning() ? "writes to PostgreSQL are failing (retrying with backoff)" : "stopped");
         }
     }

@@ -93,7 +93,7 @@ class SeparateProcessesIT {
             final long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             int before;
             while ((before = stored(store, options, ingested)) < 30) {
-                assertTrue(System.nanoTime() < deadline, "no sites processed: see " + tmp.resolve("extractor-1.log"));
+                assertTrue(System.nanoTime() < deadline, "no sites processed: see target/separate-processes/*.log");
                 Thread.sleep(200);
             }
             processes.get("extractor-1").destroyForcibly().waitFor(30, TimeUnit.SECONDS);
@@ -123,6 +123,18 @@ class SeparateProcessesIT {
             }
         } finally {
             processes.values().forEach(Process::destroyForcibly);
+            keepLogs(tmp, processes.keySet());
+        }
+    }
+
+    /** The processes' logs as test artifacts: target/separate-processes/NAME.log. */
+    private static void keepLogs(final Path tmp, final Iterable<String> names) throws IOException {
+        final Path dir = Files.createDirectories(Path.of("target", "separate-processes"));
+        for (final String name : names) {
+            final Path log = tmp.resolve(name + ".log");
+            if (Files.exists(log)) {
+                Files.copy(log, dir.resolve(name + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 

@@ -133,7 +133,7 @@ public final class FeatureExtractorService implements AutoCloseable {
         this.producer = new KafkaProducer<>(KafkaClientConfigs.producer(config, clientId));
         this.store = new ObjectStore(S3ClientFactory.create(config), config.require(ConfigKey.S3_BUCKET));
         this.models = new EmbeddingModels(config, registry);
-        this.processor = new SiteProcessor(store, models);
+        this.processor = new SiteProcessor(store, models, config.getInt(ConfigKey.IMAGE_MAX_PIXELS));
         this.cellData = cellData != null ? cellData : new ParquetCellData(store);
         this.io = Executors.newFixedThreadPool(Math.max(2, threads), daemon("extractor-io-" + clientId));
         this.cpu = Executors.newFixedThreadPool(threads, daemon("extractor-cpu-" + clientId));

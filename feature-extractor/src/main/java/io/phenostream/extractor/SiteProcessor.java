@@ -1,5 +1,6 @@
 package io.phenostream.extractor;
 
+import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.events.AnalysisSpec;
 import io.phenostream.common.events.ImageRef;
 import io.phenostream.common.events.ImageSet;
@@ -33,15 +34,20 @@ public final class SiteProcessor {
     /** One cropper per crop size and normalization text of the models in use. */
     private final Map<List<Object>, CellCropper> croppers = new ConcurrentHashMap<>();
     private final java.util.Set<String> storedIllumination = ConcurrentHashMap.newKeySet();
+    private final long maxPixels;
 
     public SiteProcessor(final ObjectStore store) {
-        this(store, null);
+        this(store, null, Long.parseLong(ConfigKey.IMAGE_MAX_PIXELS.defaultValue()));
     }
 
-    /** @param models the worker's embedding models, or null when it runs classical analyses only */
-    SiteProcessor(final ObjectStore store, final EmbeddingModels models) {
+    /**
+     * @param models    the worker's embedding models, or null when it runs classical analyses only
+     * @param maxPixels images declaring more pixels are refused before decoding ({@code phenostream.image.max-pixels})
+     */
+    SiteProcessor(final ObjectStore store, final EmbeddingModels models, final long maxPixels) {
         this.store = store;
         this.models = models;
+        this.maxPixels = maxPixels;
     }
 
     /** The embedder of the site's analysis, or null without a model. */
@@ -82,7 +88,7 @@ public final class SiteProcessor {
     /** Decodes, segments and measures the site. */
     public SiteAnalysis analyze(final ImageSet set, final Map<String, byte[]> images) {
         final SiteAnalyzer analyzer = analyzers.computeIfAbsent(set.analysis().extraction(),
-            p -> new SiteAnalyzer(set.analysis().extraction()));
+            p -> new SiteAnalyzer(set.analysis().extraction(), maxPixels));
         final SiteAnalyzer.Illumination illum = set.analysis().extraction().illuminationCorrection()
             ? new SiteAnalyzer.Illumination(illumination, set.runKey(), set.well() + "/" + set.site()) : null;
         final CropEmbedder embedder = embedderFor(set);

@@ -244,6 +244,21 @@ public record ImageHeader(String format, int width, int height, int bitsPerSampl
         }
     }
 
+    /**
+     * Refuses an image larger than the pipeline will decode ({@code phenostream.image.max-pixels}), at the edge:
+     * a small file can declare a size that would exhaust the extractor's memory.
+     *
+     * @return this header, when within the limit
+     */
+    public ImageHeader requirePixelsAtMost(final String name, final long maxPixels) {
+        final long pixels = (long) width * height;
+        if (pixels > maxPixels) {
+            throw new BadImageException(name + ": declares " + width + "x" + height + " pixels, over the limit of "
+                + maxPixels + " (phenostream.image.max-pixels)");
+        }
+        return this;
+    }
+
     /** A short description for error messages: {@code 512x512 16-bit}. */
     public String describe() {
         return width + "x" + height + " " + bitsPerSample + "-bit" + (samplesPerPixel > 1 ? " x" + samplesPerPixel : "");

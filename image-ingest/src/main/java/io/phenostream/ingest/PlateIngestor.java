@@ -76,6 +76,11 @@ public final class PlateIngestor {
         return metrics;
     }
 
+    /** The largest image accepted, in pixels ({@code phenostream.image.max-pixels}). */
+    public long maxImagePixels() {
+        return config.getInt(ConfigKey.IMAGE_MAX_PIXELS);
+    }
+
     public ImageUploader uploader() {
         return uploader;
     }
@@ -138,7 +143,8 @@ public final class PlateIngestor {
             for (final Path file : site.values()) {
                 reads.add(pool.submit(() -> {
                     try {
-                        headers.put(file, ImageHeader.read(file));
+                        headers.put(file, ImageHeader.read(file).requirePixelsAtMost(file.getFileName().toString(),
+                            maxImagePixels()));
                         digests.put(file, uploader.digest(file));
                     } catch (final RuntimeException e) {
                         fileProblems.add(e.getMessage());

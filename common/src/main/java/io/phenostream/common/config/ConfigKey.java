@@ -58,6 +58,8 @@ public enum ConfigKey {
     INGEST_PUBLISH_TIMEOUT_MS("phenostream.ingest.publish-timeout-ms", "60000",
         "how long the producer retries a record before the ingest fails"),
     INGEST_HTTP_PORT("phenostream.ingest.http.port", "8081", "port of the ingest HTTP API"),
+    IMAGE_MAX_PIXELS("phenostream.image.max-pixels", "100000000",
+        "largest image accepted, in pixels over all its pages; larger ones are refused from their header, before decoding"),
     INGEST_HTTP_TOKEN("phenostream.ingest.http.token", null, "bearer token the ingest HTTP API requires (never logged)"),
     INGEST_WATCH_MARKER("phenostream.ingest.watch.marker", "COMPLETE",
         "file whose appearance marks a watched plate folder as complete"),

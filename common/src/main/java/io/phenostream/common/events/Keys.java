@@ -4,13 +4,15 @@ import io.phenostream.common.domain.WellId;
 import java.util.regex.Pattern;
 
 /**
- * Record keys. Identifiers are restricted to {@code [A-Za-z0-9._-]} so that '/' and '|' can separate them.
+ * Record keys. Identifiers are restricted to {@code [A-Za-z0-9._-]} so that '/' and '|' can separate them, and
+ * may not consist of dots alone: ids become segments of object keys and URL paths, where {@code .} and
+ * {@code ..} would climb out of the plate's prefix (or folder, on a filesystem-backed S3).
  * Partitioning: plate-level topics are keyed by run so a plate stays on one partition; image-sets by site so
  * sites spread over the extractor pool.
  */
 public final class Keys {
 
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+    private static final Pattern ID = Pattern.compile("(?!\\.+$)[A-Za-z0-9._-]{1,128}");
 
     private Keys() {
     }
@@ -18,7 +20,7 @@ public final class Keys {
     public static String requireId(final String what, final String id) {
         if (id == null || !ID.matcher(id).matches()) {
             throw new IllegalArgumentException(what + " '" + id
-                + "' is not a valid identifier (1-128 characters of A-Z a-z 0-9 . _ -)");
+                + "' is not a valid identifier (1-128 characters of A-Z a-z 0-9 . _ -, not dots alone)");
         }
         return id;
     }

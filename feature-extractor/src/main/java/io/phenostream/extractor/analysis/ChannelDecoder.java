@@ -1,5 +1,6 @@
 package io.phenostream.extractor.analysis;
 
+import io.phenostream.common.config.ConfigKey;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +29,9 @@ import org.opencv.imgcodecs.Imgcodecs;
  *   <li>multi-page TIFF of one channel (a z-stack or time series): reduced to its maximum-intensity projection,
  *       the usual input for 2D segmentation of a stack; all pages must have the same size.</li>
  * </ul>
- * Rejected with an {@link ImageDecodeException} naming the channel: empty or undecodable bytes, a TIFF that
+ * Rejected with an {@link ImageDecodeException} naming the channel: a TIFF or PNG whose header declares more
+ * pixels (over all pages) than the limit, before OpenCV allocates anything (other formats rely on OpenCV's own
+ * limit of 2^30 pixels); empty or undecodable bytes, a TIFF that
  * decodes to fewer pages than it declares (truncated), images smaller than 2x2, 32-bit float or signed pixels
  * (no defined full scale, so intensities would not be comparable with integer images), 16-bit palettes.
  */
@@ -37,18 +40,35 @@ final class ChannelDecoder {
     // ANYCOLOR keeps colour pages as colour so that they can be checked, not silently mixed to grey.
     private static final int FLAGS = Imgcodecs.IMREAD_ANYDEPTH | Imgcodecs.IMREAD_ANYCOLOR;
 
+    /** The default of {@code phenostream.image.max-pixels}: 10000 x 10000, about 400 MB as float32 per channel. */
+    static final long DEFAULT_MAX_PIXELS = Long.parseLong(ConfigKey.IMAGE_MAX_PIXELS.defaultValue());
+
     private ChannelDecoder() {
+    }
+
+    /** {@link #decode(String, byte[], MatScope, long)} with {@link #DEFAULT_MAX_PIXELS}. */
+    static Mat decode(final String channel, final byte[] bytes, final MatScope scope) {
+        return decode(channel, bytes, scope, DEFAULT_MAX_PIXELS);
     }
 
     /**
      * @return a CV_32FC1 Mat owned by {@code scope}, each pixel divided by the bit depth's maximum (the maximum
      * over pages for a multi-page TIFF)
-     * @throws ImageDecodeException naming the channel when the bytes are empty, undecodable, truncated, of an
+     * @param maxPixels the most pixels the header may declare over all pages
+     * @throws ImageDecodeException naming the channel when the bytes are empty, too large, undecodable, truncated, of an
      *                              unsupported depth or colour layout, of unequal page sizes or smaller than 2x2
      */
-    static Mat decode(final String channel, final byte[] bytes, final MatScope scope) {
+    static Mat decode(final String channel, final byte[] bytes, final MatScope scope, final long maxPixels) {
         if (bytes == null || bytes.length == 0) {
             throw new ImageDecodeException(channel, "image is empty (0 bytes)");
+        }
+        final ImageHeaders headers = ImageHeaders.read(bytes);
+        if (headers.pixels() > maxPixels) {
+            throw new ImageDecodeException(channel, "header declares " + headers.width() + "x" + headers.height()
+                + " pixels" + (headers.pixels() == headers.width() * headers.height() ? ""
+                : " (" + (headers.pixels() == Long.MAX_VALUE ? "too many pages" : headers.pixels() + " over all pages")
+                + ")") + ", over the limit of " + maxPixels + " (phenostream.image.max-pixels); refused before "
+                + "decoding");
         }
         final MatOfByte buffer = scope.track(new MatOfByte(bytes));
         final List<Mat> pages = new ArrayList<>();
@@ -64,7 +84,6 @@ final class ChannelDecoder {
             throw new ImageDecodeException(channel, "cannot decode " + bytes.length
                 + " bytes as an image (not a TIFF/PNG/JPEG OpenCV can read, or truncated)");
         }
-        final ImageHeaders headers = ImageHeaders.read(bytes);
         if (headers.pageCount() > pages.size()) {
             throw new ImageDecodeException(channel, "TIFF declares at least " + headers.pageCount() + " pages but only "
                 + pages.size() + " could be decoded from " + bytes.length + " bytes (truncated or corrupt)");

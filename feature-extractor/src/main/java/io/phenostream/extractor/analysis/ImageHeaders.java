@@ -7,8 +7,9 @@ import java.util.List;
 
 /**
  * What an encoded TIFF or PNG says about itself that OpenCV does not report: how many pages a TIFF holds (a
- * truncated multi-page TIFF decodes to fewer pages without any error) and the palette of indexed-colour pages
- * (OpenCV expands palette pixels to colours; the measured values are the palette indices).
+ * truncated multi-page TIFF decodes to fewer pages without any error), the palette of indexed-colour pages
+ * (OpenCV expands palette pixels to colours; the measured values are the palette indices), and the declared size,
+ * so that an image whose header claims more pixels than memory allows is refused before OpenCV allocates them.
  * Only headers are read; other formats and unparseable headers give {@link #UNKNOWN}.
  */
 final class ImageHeaders {
@@ -18,8 +19,10 @@ final class ImageHeaders {
     }
 
     /** Nothing known: no page count to check, no palette. */
-    static final ImageHeaders UNKNOWN = new ImageHeaders(-1, List.of());
+    static final ImageHeaders UNKNOWN = new ImageHeaders(-1, List.of(), -1, -1, -1);
 
+    private static final int TAG_WIDTH = 256;
+    private static final int TAG_HEIGHT = 257;
     private static final int TAG_BITS_PER_SAMPLE = 258;
     private static final int TAG_PHOTOMETRIC = 262;
     private static final int TAG_COLOR_MAP = 320;
@@ -29,10 +32,31 @@ final class ImageHeaders {
 
     private final int pageCount;
     private final List<Palette> palettes;
+    private final long width;
+    private final long height;
+    private final long pixels;
 
-    private ImageHeaders(final int pageCount, final List<Palette> palettes) {
+    private ImageHeaders(final int pageCount, final List<Palette> palettes, final long width, final long height,
+                         final long pixels) {
         this.pageCount = pageCount;
         this.palettes = palettes;
+        this.width = width;
+        this.height = height;
+        this.pixels = pixels;
+    }
+
+    /** Width and height the first page declares, or -1 when unknown. */
+    long width() {
+        return width;
+    }
+
+    long height() {
+        return height;
+    }
+
+    /** Pixels over every page read (width x height summed), what decoding will allocate; -1 when unknown. */
+    long pixels() {
+        return pixels;
     }
 
     /** Number of pages the container declares (at least), or -1 when unknown. */
@@ -74,6 +98,8 @@ final class ImageHeaders {
         int pos = 8;
         int bitDepth = 0;
         int colourType = -1;
+        long width = -1;
+        long height = -1;
         while (pos + 8 <= bytes.length) {
             final int length = in.getInt(pos);
             final String type = new String(bytes, pos + 4, 4, java.nio.charset.StandardCharsets.US_ASCII);
@@ -82,6 +108,8 @@ final class ImageHeaders {
                 break;
             }
             if (type.equals("IHDR")) {
+                width = Integer.toUnsignedLong(in.getInt(data));
+                height = Integer.toUnsignedLong(in.getInt(data + 4));
                 bitDepth = bytes[data + 8] & 0xff;
                 colourType = bytes[data + 9] & 0xff;
             } else if (type.equals("PLTE") && colourType == 3) {
@@ -90,13 +118,17 @@ final class ImageHeaders {
                     rgb[i] = (bytes[data + 3 * i] & 0xff) << 16 | (bytes[data + 3 * i + 1] & 0xff) << 8
                         | bytes[data + 3 * i + 2] & 0xff;
                 }
-                return new ImageHeaders(1, List.of(new Palette(bitDepth, rgb)));
+                return new ImageHeaders(1, List.of(new Palette(bitDepth, rgb)), width, height, pixels(width, height));
             } else if (type.equals("IDAT") || type.equals("IEND")) {
                 break;
             }
             pos = data + length + 4;
         }
-        return new ImageHeaders(1, List.of());
+        return new ImageHeaders(1, List.of(), width, height, pixels(width, height));
+    }
+
+    private static long pixels(final long width, final long height) {
+        return width < 0 || height < 0 ? -1 : width * height;
     }
 
     /** Classic TIFF: walks the IFD chain; BigTIFF gives {@link #UNKNOWN}. */
@@ -109,25 +141,33 @@ final class ImageHeaders {
         final List<Palette> palettes = new ArrayList<>();
         long ifd = Integer.toUnsignedLong(in.getInt(4));
         int pages = 0;
+        long firstWidth = -1;
+        long firstHeight = -1;
+        long pixels = 0;
         while (ifd != 0) {
             if (pages >= MAX_PAGES) {
-                return UNKNOWN;
+                // A chain this long (or one that loops) is refused as too large rather than decoded.
+                return new ImageHeaders(-1, List.of(), firstWidth, firstHeight, Long.MAX_VALUE);
             }
             final int at = (int) ifd;
             if (ifd + 2 > bytes.length || at + 6 + 12L * Short.toUnsignedInt(in.getShort(at)) > bytes.length) {
                 // The chain points past the end: at least one more page was cut off.
-                return new ImageHeaders(pages + 1, palettes);
+                return new ImageHeaders(pages + 1, palettes, firstWidth, firstHeight, pixels);
             }
             final int entries = Short.toUnsignedInt(in.getShort(at));
             int photometric = -1;
             int bits = 1;
             int mapCount = 0;
             long mapOffset = 0;
+            long width = 0;
+            long height = 0;
             for (int e = 0; e < entries; e++) {
                 final int entry = at + 2 + 12 * e;
                 final int tag = Short.toUnsignedInt(in.getShort(entry));
                 final long count = Integer.toUnsignedLong(in.getInt(entry + 4));
                 switch (tag) {
+                    case TAG_WIDTH -> width = sizeValue(in, entry);
+                    case TAG_HEIGHT -> height = sizeValue(in, entry);
                     case TAG_PHOTOMETRIC -> photometric = Short.toUnsignedInt(in.getShort(entry + 8));
                     // With several samples the value is an offset; a palette page has one sample anyway.
                     case TAG_BITS_PER_SAMPLE -> bits = count == 1 ? Short.toUnsignedInt(in.getShort(entry + 8)) : bits;
@@ -141,10 +181,21 @@ final class ImageHeaders {
             }
             palettes.add(photometric == PHOTOMETRIC_PALETTE && mapCount > 0
                 ? new Palette(bits, colourMap(in, (int) mapOffset, mapCount / 3)) : null);
+            if (pages == 0) {
+                firstWidth = width;
+                firstHeight = height;
+            }
+            pixels += width * height;
             pages++;
             ifd = Integer.toUnsignedLong(in.getInt(at + 2 + 12 * entries));
         }
-        return new ImageHeaders(pages, palettes);
+        return new ImageHeaders(pages, palettes, firstWidth, firstHeight, pixels);
+    }
+
+    /** ImageWidth / ImageLength: SHORT or LONG, inline in the entry. */
+    private static long sizeValue(final ByteBuffer in, final int entry) {
+        final int type = Short.toUnsignedInt(in.getShort(entry + 2));
+        return type == 3 ? Short.toUnsignedInt(in.getShort(entry + 8)) : Integer.toUnsignedLong(in.getInt(entry + 8));
     }
 
     /**

@@ -41,8 +41,18 @@ public final class SiteAnalyzer {
     private final NucleusSegmenter nucleusSegmenter;
     private final CellSegmenter cellSegmenter;
     private final SiteQualityMeter qualityMeter;
+    private final long maxPixels;
 
     public SiteAnalyzer(final ExtractionParameters params) {
+        this(params, ChannelDecoder.DEFAULT_MAX_PIXELS);
+    }
+
+    /**
+     * @param maxPixels the largest image decoded ({@code phenostream.image.max-pixels}): a worker setting, not a
+     *                  parameter of the analysis, so it does not change the analysis id
+     */
+    public SiteAnalyzer(final ExtractionParameters params, final long maxPixels) {
+        this.maxPixels = maxPixels;
         this.params = Objects.requireNonNull(params, "params");
         if (params.minNucleusArea() > params.maxNucleusArea()) {
             throw new IllegalArgumentException("minNucleusArea " + params.minNucleusArea()
@@ -92,7 +102,7 @@ public final class SiteAnalyzer {
             final List<String> order = channelOrder(images);
             final Map<String, Mat> decoded = new LinkedHashMap<>();
             for (final String channel : order) {
-                decoded.put(channel, ChannelDecoder.decode(channel, images.get(channel), scope));
+                decoded.put(channel, ChannelDecoder.decode(channel, images.get(channel), scope, maxPixels));
             }
             requireSameSize(decoded, nuclearChannel);
             final Map<String, String> illuminationIds = new LinkedHashMap<>();

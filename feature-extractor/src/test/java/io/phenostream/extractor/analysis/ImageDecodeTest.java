@@ -130,7 +130,7 @@ class ImageDecodeTest {
         }
     }
 
-    private static byte[] write(final String format, final BufferedImage... pages) {
+    static byte[] write(final String format, final BufferedImage... pages) {
         try (ByteArrayOutputStream bytes = new ByteArrayOutputStream();
              ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
             final ImageWriter writer = ImageIO.getImageWritersByFormatName(format).next();

@@ -386,7 +386,7 @@ public final class IngestHttpServer implements AutoCloseable {
         }
         final ImageHeader header;
         try {
-            header = ImageHeader.read(fileName, bytes);
+            header = ImageHeader.read(fileName, bytes).requirePixelsAtMost(fileName, ingestor.maxImagePixels());
         } catch (final ImageHeader.BadImageException e) {
             throw HttpFailure.badRequest(e.getMessage());
         }

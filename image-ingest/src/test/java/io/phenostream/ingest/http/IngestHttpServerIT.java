@@ -260,7 +260,22 @@ class IngestHttpServerIT {
             PLATE_MAP + "A02,cmpd-2,5,uM,treatment\n");
         assertEquals(400, badMap.statusCode());
         assertTrue(json(badMap).get("error").asText().contains(":4: duplicate well 'A02'"), badMap.body());
+        // a few hundred bytes declaring 10^10 pixels: refused by the header's size before anything is stored
+        final byte[] huge = io.phenostream.ingest.HostileHeaders.png(100_000, 100_000);
+        assertTrue(json(put(runKey, "A01", 0, "DNA", "huge.png", huge, 400)).get("error").asText()
+            .contains("huge.png: declares 100000x100000 pixels, over the limit"));
+        assertFalse(store.exists(ObjectStore.imageKey(ObjectStore.sha256(huge))), "nothing stored for it");
+        // identifiers that would climb out of a key prefix or URL path
+        for (final String dots : new String[] {"..", "."}) {
+            final HttpResponse<String> r = post("/v1/runs?experiment=" + dots + "&plate=PL005&channels=DNA"
+                + "&sitesPerWell=1", PLATE_MAP);
+            assertEquals(400, r.statusCode(), r.body());
+            assertTrue(json(r).get("error").asText().contains("not a valid identifier"), r.body());
+        }
+        assertTrue(json(put("exp-bad/%2E%2E/r1", "A01", 0, "DNA", "x.tif", whole, 400)).get("error").asText()
+            .contains("plate '..' is not a valid identifier"));
         assertTrue(records(Topics.IMAGE_SETS, runKey + "/").isEmpty());
+        assertTrue(records(Topics.PLATE_RUNS, "../").isEmpty());
 
         // a second server with a small body limit: over it is 413, and nothing is stored
         try (IngestHttpServer small = IngestHttpServer.start(new PlateIngestor(store, producer, config,
