@@ -3,7 +3,10 @@ package io.phenostream.cli;
 import io.phenostream.extractor.ExtractorLane;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
 
 import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.common.kafka.TopicCreator;
@@ -33,7 +36,8 @@ final class ServiceCommands {
      */
     static <T extends AutoCloseable> int runUntilStopped(final String name, final PhenoConfig config,
                                                          final Supplier<T> start,
-                                                         final Function<T, String> notReady) throws Exception {
+                                                         final Function<T, String> notReady,
+                                                         final Predicate<T> alive) throws Exception {
         final AtomicReference<T> service = new AtomicReference<>();
         final ManagementServer management = ManagementServer.start(name, config.getInt(ConfigKey.MANAGEMENT_PORT),
             () -> service.get() == null ? "starting" : notReady.apply(service.get()));
@@ -44,7 +48,26 @@ final class ServiceCommands {
             throw e;
         }
         final CountDownLatch stop = new CountDownLatch(1);
+        final AtomicBoolean stopping = new AtomicBoolean();
+        // A service whose worker died (e.g. the extractor's poll loop threw) must not linger as a live process that
+        // does nothing: exit non-zero so the orchestrator restarts it (its uncommitted work is redone elsewhere).
+        final Thread watchdog = new Thread(() -> {
+            while (!stopping.get()) {
+                if (!alive.test(service.get())) {
+                    System.err.println(name + ": the service stopped on its own (see the error above); exiting");
+                    System.exit(1);
+                }
+                try {
+                    Thread.sleep(1000);
+                } catch (final InterruptedException e) {
+                    return;
+                }
+            }
+        }, name + "-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping.set(true);
             try {
                 service.get().close();
             } catch (final Exception e) {
@@ -85,7 +108,8 @@ final class ServiceCommands {
             };
             final PhenoConfig c = external(config);
             return runUntilStopped("extractor", c, () -> new FeatureExtractorService(c, clientId, l).start(),
-                s -> s.isReady() ? null : s.isRunning() ? "not polling yet" : "stopped");
+                s -> s.isReady() ? null : s.isRunning() ? "not polling yet" : "stopped",
+                FeatureExtractorService::isRunning);
         }
     }
 
@@ -102,7 +126,7 @@ final class ServiceCommands {
             return runUntilStopped("scorer", c, () -> new PhenotypeScorerService(c).start(), s -> switch (s.state()) {
                 case RUNNING, REBALANCING -> null;
                 default -> "Kafka Streams is " + s.state();
-            });
+            }, s -> !s.state().hasCompletedShutdown() && s.state() != KafkaStreams.State.PENDING_ERROR);
         }
     }
 
@@ -121,7 +145,8 @@ final class ServiceCommands {
                 new Thread(sink, "results-sink").start();
                 return sink;
             }, sink -> sink.isWriting() ? null
-                : sink.isRunning() ? "writes to PostgreSQL are failing (retrying with backoff)" : "stopped");
+                : sink.isRunning() ? "writes to PostgreSQL are failing (retrying with backoff)" : "stopped",
+                sink -> sink.isRunning() || !sink.hasStarted());
         }
     }
 }

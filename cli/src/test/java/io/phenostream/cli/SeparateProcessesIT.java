@@ -43,8 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The services as separate JVM processes, started from configuration alone ({@code screen extractor|scorer|sink}
- * with {@code --config}), against a broker, S3 and PostgreSQL: two extractor processes share the image-sets
- * partitions, one is SIGKILLed mid-plate, and the plate still finishes with every site counted once. Each process
+ * with {@code --config}), against a broker, S3 and PostgreSQL: a second extractor process joins mid-plate (the
+ * group rebalances while the first is busy), then the first is SIGKILLed, and the plate still finishes with every
+ * site counted once. Each process
  * serves {@code /health/live}, {@code /health/ready} and {@code /metrics}, and stops gracefully on SIGTERM.
  */
 @Tag("integration")
@@ -65,16 +66,14 @@ class SeparateProcessesIT {
             final PhenoConfig config = infra.config().with(ConfigKey.SCORER_PUNCTUATE_MS, "500")
                 .with(ConfigKey.EXTRACTOR_THREADS, "1");
             final Path file = writeConfig(config, tmp.resolve("phenostream.properties"));
+            // extractor-2 joins later, mid-plate: its arrival rebalances the group while extractor-1 is busy.
             for (final String name : List.of("extractor-1", "extractor-2", "scorer", "sink")) {
                 ports.put(name, freePort());
-                final List<String> args = new ArrayList<>(List.of(name.startsWith("extractor") ? "extractor" : name,
-                    "--config", file.toString()));
-                if (name.startsWith("extractor")) {
-                    args.addAll(List.of("--client-id", name));
-                }
-                processes.put(name, start(name, args, ports.get(name), tmp));
             }
-            for (final String name : processes.keySet()) {
+            for (final String name : List.of("extractor-1", "scorer", "sink")) {
+                processes.put(name, start(name, args(name, file), ports.get(name), tmp));
+            }
+            for (final String name : List.of("extractor-1", "scorer", "sink")) {
                 awaitReady(name, ports.get(name), processes.get(name), tmp);
                 assertEquals(200, get(ports.get(name), "/health/live").statusCode());
             }
@@ -89,13 +88,14 @@ class SeparateProcessesIT {
             assertEquals(192, ingested.sites());
             final ResultsStore store = new ResultsStore(ResultsDatabase.dataSource(config));
 
-            // Mid-plate: SIGKILL one extractor once some sites are in and many are not.
             final long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            int before;
-            while ((before = stored(store, options, ingested)) < 30) {
-                assertTrue(System.nanoTime() < deadline, "no sites processed: see target/separate-processes/*.log");
-                Thread.sleep(200);
-            }
+            awaitStored(store, options, ingested, 10, deadline);
+            processes.put("extractor-2", start("extractor-2", args("extractor-2", file), ports.get("extractor-2"), tmp));
+            awaitReady("extractor-2", ports.get("extractor-2"), processes.get("extractor-2"), tmp);
+            // Mid-plate: SIGKILL the first extractor once the second works too and many sites are still to do.
+            final int before = awaitStored(store, options, ingested, 40, deadline);
+            assertTrue(processes.get("extractor-1").isAlive(), "extractor-1 died at the rebalance: see "
+                + "target/separate-processes/extractor-1.log");
             processes.get("extractor-1").destroyForcibly().waitFor(30, TimeUnit.SECONDS);
             assertTrue(before < 192, "the kill must land mid-plate, " + before + " sites were already in");
 
@@ -136,6 +136,26 @@ class SeparateProcessesIT {
                 Files.copy(log, dir.resolve(name + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
             }
         }
+    }
+
+    private static List<String> args(final String name, final Path file) {
+        final List<String> args = new ArrayList<>(List.of(name.startsWith("extractor") ? "extractor" : name,
+            "--config", file.toString()));
+        if (name.startsWith("extractor")) {
+            args.addAll(List.of("--client-id", name));
+        }
+        return args;
+    }
+
+    private static int awaitStored(final ResultsStore store, final SynthOptions options, final IngestResult ingested,
+                                   final int atLeast, final long deadline) throws InterruptedException {
+        int n;
+        while ((n = stored(store, options, ingested)) < atLeast) {
+            assertTrue(System.nanoTime() < deadline, n + " sites processed, waiting for " + atLeast
+                + ": see target/separate-processes/*.log");
+            Thread.sleep(200);
+        }
+        return n;
     }
 
     private static int stored(final ResultsStore store, final SynthOptions options, final IngestResult ingested) {

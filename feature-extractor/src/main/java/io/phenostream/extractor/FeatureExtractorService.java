@@ -19,11 +19,9 @@ import io.phenostream.extractor.embedding.CropEmbedder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -179,7 +177,7 @@ public final class FeatureExtractorService implements AutoCloseable {
                 }
             });
             long lastCommit = System.nanoTime();
-            final Set<TopicPartition> paused = new HashSet<>();
+            final Backpressure backpressure = new Backpressure(maxInFlight);
             while (running.get()) {
                 if (fatal != null) {
                     throw new IllegalStateException("A pipeline stage failed: " + fatal.getMessage(), fatal);
@@ -193,13 +191,7 @@ public final class FeatureExtractorService implements AutoCloseable {
                     startSite(tp, record);
                 }
                 inFlight.set(offsets.inFlight());
-                if (offsets.inFlight() >= maxInFlight && paused.isEmpty()) {
-                    paused.addAll(consumer.assignment());
-                    consumer.pause(paused);
-                } else if (offsets.inFlight() < maxInFlight / 2 && !paused.isEmpty()) {
-                    consumer.resume(paused);
-                    paused.clear();
-                }
+                backpressure.apply(consumer, offsets.inFlight());
                 if (System.nanoTime() - lastCommit > commitIntervalNanos) {
                     commitDone();
                     lastCommit = System.nanoTime();

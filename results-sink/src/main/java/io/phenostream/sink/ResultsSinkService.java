@@ -349,6 +349,11 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
     // ------------------------------------------------------------------ metrics and lifecycle
 
     /** Result events written to the database (duplicates in one poll included). */
+    /** Whether run() was entered (the poll loop has started, or already ended). */
+    public boolean hasStarted() {
+        return started.get();
+    }
+
     /** Whether the poll loop runs (started and not stopped). */
     public boolean isRunning() {
         return started.get() && stopped.getCount() > 0 && !closing.get();
