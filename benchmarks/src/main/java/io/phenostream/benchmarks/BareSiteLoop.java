@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * The ceiling the worker is measured against: the same per-site work (decode, illumination when the analysis
  * asks for it, segmentation, features, QC, crops, embedding) on images already in memory, in a tight loop on
  * {@code threads} threads that each own a predictor and embed a site's crops in one forward pass. No Kafka, no
- * S3, no queues between stages. It also keeps a sample of the crops for {@link BareModelLoop}.
+ * S3, no queues between stages. It also keeps a sample of the crops for {@link BareModelLoop}. Without a model
+ * (classical analyses) it cuts no crops and embeds nothing, as the worker does.
  */
 final class BareSiteLoop implements AutoCloseable {
 
@@ -37,7 +38,14 @@ final class BareSiteLoop implements AutoCloseable {
      *
      * @param crops a sample of the crops the pass cut (at most the limit given to the loop)
      */
-    record Timing(int sites, long cells, long nanos, long analyzeNanos, long embedNanos, List<float[]> crops) {
+    record Timing(int sites, long cells, long nanos, long analyzeNanos, long embedNanos, List<float[]> crops,
+                  List<SiteCost> perSite) {
+
+        Timing(final int sites, final long cells, final long nanos, final long analyzeNanos, final long embedNanos,
+               final List<float[]> crops) {
+            this(sites, cells, nanos, analyzeNanos, embedNanos, crops, List.of());
+        }
+
         double sitesPerSecond() {
             return sites / (nanos / 1e9);
         }
@@ -45,6 +53,10 @@ final class BareSiteLoop implements AutoCloseable {
         double cellsPerSecond() {
             return cells / (nanos / 1e9);
         }
+    }
+
+    /** One site's cells and its thread time (analysis plus forward pass), for cost against cells per site. */
+    record SiteCost(int cells, long nanos) {
     }
 
     private final EmbeddingModel model;
@@ -55,12 +67,14 @@ final class BareSiteLoop implements AutoCloseable {
     /** Kept across passes so that the threads' CPU time can be read after a pass (CpuTimes). */
     private final ExecutorService pool;
 
+    /** @param model the analysis's embedding model, or null for a classical analysis (no crops, no embedding) */
     BareSiteLoop(final EmbeddingModel model, final SiteAnalyzer analyzer, final int threads,
                  final int cropSampleLimit) {
         this.model = model;
         this.analyzer = analyzer;
         // as the worker's SiteProcessor builds it for the model
-        this.cropper = CellCropper.forModel(model.spec().cropSize(), model.spec().normalization());
+        this.cropper = model == null ? null
+            : CellCropper.forModel(model.spec().cropSize(), model.spec().normalization());
         this.threads = Math.max(1, threads);
         this.cropSampleLimit = cropSampleLimit;
         this.pool = Executors.newFixedThreadPool(this.threads, r -> {
@@ -78,18 +92,20 @@ final class BareSiteLoop implements AutoCloseable {
         final AtomicLong analyzeNanos = new AtomicLong();
         final AtomicLong embedNanos = new AtomicLong();
         final List<float[]> sample = Collections.synchronizedList(new ArrayList<>());
+        final List<SiteCost> perSite = Collections.synchronizedList(new ArrayList<>());
         try {
             final long t0 = System.nanoTime();
             final List<Future<?>> workers = new ArrayList<>();
             for (int i = 0; i < threads; i++) {
                 workers.add(pool.submit(() -> {
-                    try (Predictor<float[][], float[][]> predictor = model.newPredictor()) {
+                    // a null resource is allowed and not closed: no predictor without a model
+                    try (Predictor<float[][], float[][]> predictor = model == null ? null : model.newPredictor()) {
                         for (int s = next.getAndIncrement(); s < sites.size(); s = next.getAndIncrement()) {
                             final Site site = sites.get(s);
                             final long a0 = System.nanoTime();
                             final SiteAnalysis analysis = analyze(site, illumination);
                             final long a1 = System.nanoTime();
-                            if (analysis.crops().count() > 0) {
+                            if (predictor != null && analysis.crops().count() > 0) {
                                 final float[][] embeddings = predictor.predict(analysis.crops().crops());
                                 if (embeddings.length != analysis.crops().count()) {
                                     throw new IllegalStateException("Model returned " + embeddings.length
@@ -99,7 +115,9 @@ final class BareSiteLoop implements AutoCloseable {
                             embedNanos.addAndGet(System.nanoTime() - a1);
                             analyzeNanos.addAndGet(a1 - a0);
                             cells.addAndGet(analysis.cellCount());
-                            for (final float[] crop : analysis.crops().crops()) {
+                            perSite.add(new SiteCost(analysis.cellCount(), System.nanoTime() - a0));
+                            for (final float[] crop : analysis.crops() == null ? new float[0][]
+                                : analysis.crops().crops()) {
                                 if (sample.size() >= cropSampleLimit) {
                                     break;
                                 }
@@ -117,7 +135,7 @@ final class BareSiteLoop implements AutoCloseable {
                 f.get();
             }
             return new Timing(sites.size(), cells.get(), System.nanoTime() - t0, analyzeNanos.get(),
-                embedNanos.get(), List.copyOf(sample));
+                embedNanos.get(), List.copyOf(sample), List.copyOf(perSite));
         } catch (final ExecutionException e) {
             throw new IllegalStateException("Bare site loop failed: " + e.getCause().getMessage(), e.getCause());
         } catch (final InterruptedException e) {
@@ -136,7 +154,7 @@ final class BareSiteLoop implements AutoCloseable {
         final ImageSet set = site.set();
         final SiteAnalyzer.Illumination illum = set.analysis().extraction().illuminationCorrection()
             ? new SiteAnalyzer.Illumination(illumination, set.runKey(), set.well() + "/" + set.site()) : null;
-        return analyzer.analyze(site.images(), set.nuclearChannel(), set.cellChannel(), illum,
-            new SiteAnalyzer.Crops(cropper, WorkerAccess.inputChannels(model, set)));
+        return analyzer.analyze(site.images(), set.nuclearChannel(), set.cellChannel(), illum, model == null ? null
+            : new SiteAnalyzer.Crops(cropper, WorkerAccess.inputChannels(model, set)));
     }
 }
