@@ -108,7 +108,8 @@ final class ServiceCommands {
             };
             final PhenoConfig c = external(config);
             return runUntilStopped("extractor", c, () -> new FeatureExtractorService(c, clientId, l).start(),
-                s -> s.isReady() ? null : s.isRunning() ? "not polling yet" : "stopped",
+                s -> s.isReady() ? null : !s.isRunning() ? "stopped"
+                    : s.s3Unavailable() ? "S3 unreachable (retrying with backoff)" : "not polling yet",
                 FeatureExtractorService::isRunning);
         }
     }

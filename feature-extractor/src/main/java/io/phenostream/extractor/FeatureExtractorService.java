@@ -131,7 +131,8 @@ public final class FeatureExtractorService implements AutoCloseable {
         this.producer = new KafkaProducer<>(KafkaClientConfigs.producer(config, clientId));
         this.store = new ObjectStore(S3ClientFactory.create(config), config.require(ConfigKey.S3_BUCKET));
         this.models = new EmbeddingModels(config, registry);
-        this.processor = new SiteProcessor(store, models, config.getInt(ConfigKey.IMAGE_MAX_PIXELS));
+        this.processor = new SiteProcessor(store, models, config.getInt(ConfigKey.IMAGE_MAX_PIXELS),
+            Long.parseLong(config.require(ConfigKey.EXTRACTOR_S3_RETRY_MS)));
         this.cellData = cellData != null ? cellData : new ParquetCellData(store);
         this.io = Executors.newFixedThreadPool(Math.max(2, threads), daemon("extractor-io-" + clientId));
         this.cpu = Executors.newFixedThreadPool(threads, daemon("extractor-cpu-" + clientId));
@@ -380,9 +381,14 @@ public final class FeatureExtractorService implements AutoCloseable {
         return thread != null && thread.isAlive();
     }
 
+    /** Whether S3 was unreachable at the last fetch (sites wait and retry meanwhile). */
+    public boolean s3Unavailable() {
+        return processor.s3Unavailable();
+    }
+
     /** Running and its consumer has polled the broker: in its group and able to take sites (readiness). */
     public boolean isReady() {
-        return isRunning() && polled && fatal == null;
+        return isRunning() && polled && fatal == null && !processor.s3Unavailable();
     }
 
     /** Stops: finishes the sites in flight (up to 30 s), commits them, closes the clients. */

@@ -1,5 +1,7 @@
 package io.phenostream.ingest;
 
+import io.phenostream.common.s3.S3Errors;
+
 import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.config.PhenoConfig;
 import java.util.function.Supplier;
@@ -36,8 +38,7 @@ final class S3Retry {
             try {
                 return op.get();
             } catch (final SdkClientException | S3Exception e) {
-                final boolean retryable = !(e instanceof S3Exception s3e) || s3e.statusCode() >= 500
-                    || s3e.statusCode() == 429;
+                final boolean retryable = S3Errors.isTransient(e);
                 if (!retryable || attempt >= attempts) {
                     metrics.failure(stage);
                     throw new IllegalStateException(what + ": S3 " + stage.name().toLowerCase() + " failed after "

@@ -34,6 +34,9 @@ public enum ConfigKey {
     RESULTS_HTTP_BIND("phenostream.results.http.bind", "127.0.0.1",
         "address the results API binds; 0.0.0.0 = all interfaces (it has no authentication: put a proxy in front)"),
     EXTRACTOR_THREADS("phenostream.extractor.threads", "0", "image analysis threads; 0 = number of cores"),
+    EXTRACTOR_S3_RETRY_MS("phenostream.extractor.s3-retry-ms", "300000",
+        "how long the extractor retries a site's images while S3 is unreachable (transport errors, 5xx, throttling) "
+            + "before dead-lettering the site"),
     EXTRACTOR_REPLAY_THREADS("phenostream.extractor.replay.threads", "1",
         "image analysis threads of a replay worker (image-sets-replay); 0 = number of cores"),
     MANAGEMENT_PORT("phenostream.management.port", "9400",
