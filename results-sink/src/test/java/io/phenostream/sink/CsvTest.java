@@ -17,6 +17,20 @@ class CsvTest {
         assertEquals("", Csv.text(null));
     }
 
+    /** CSV injection: what a spreadsheet would run as a formula opens as text; numbers and plain names are as-is. */
+    @Test
+    void formulasAreDefused() {
+        assertEquals("\"'=HYPERLINK(\"\"http://x\"\")\"", Csv.text("=HYPERLINK(\"http://x\")"));
+        assertEquals("'+cmd|' /C calc'!A0", Csv.text("+cmd|' /C calc'!A0"));
+        assertEquals("'@SUM(A1:A9)", Csv.text("@SUM(A1:A9)"));
+        assertEquals("'-2+3", Csv.text("-2+3"));
+        assertEquals("'\tTAB", Csv.text("\tTAB"));
+        assertEquals("-1.5", Csv.text("-1.5"), "a negative number stays a number");
+        assertEquals("+3", Csv.text("+3"));
+        assertEquals("(-)-epicatechin", Csv.text("(-)-epicatechin"));
+        assertEquals("CPD-001", Csv.text("CPD-001"));
+    }
+
     @Test
     void numbersRoundTrip() {
         assertEquals("", Csv.number(null));
