@@ -25,7 +25,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -189,8 +188,7 @@ public final class ReplayLatencyHarness {
     }
 
     private static int stored(final LocalPipeline pipeline, final ReplayPlan plan) {
-        final Map<String, Integer> byRun = pipeline.store().sitesStored(plan.experimentId(), plan.analysisId());
-        return plan.runKeys().stream().mapToInt(k -> byRun.getOrDefault(k, 0)).sum();
+        return pipeline.store().sitesStored(plan.experimentId(), plan.analysisId(), plan.runKeys());
     }
 
     /** The replay without its own lane: its sites queue on the live topic, in the live consumer group. */

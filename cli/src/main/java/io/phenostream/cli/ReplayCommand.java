@@ -180,8 +180,7 @@ final class ReplayCommand implements Callable<Integer> {
 
     /** Sites of the plan's runs the results store holds for the new analysis. */
     static int stored(final ResultsStore store, final ReplayPlan plan) {
-        final var byRun = store.sitesStored(plan.experimentId(), plan.analysisId());
-        return plan.runKeys().stream().mapToInt(k -> byRun.getOrDefault(k, 0)).sum();
+        return store.sitesStored(plan.experimentId(), plan.analysisId(), plan.runKeys());
     }
 
     /** The foreground progress: published and analysed sites, the analysis rate and the time left. */

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -53,11 +52,7 @@ final class ReplaysCommand implements Callable<Integer> {
         out.printf("%-23s %-12s %-20s %-20s %-10s %11s %11s %9s %9s%n", "replay", "experiment", "from analysis",
             "analysis", "state", "published", "analysed", "sites/s", "ETA");
         for (final ReplayProgress r : replays) {
-            int stored = -1;
-            if (store != null) {
-                final Map<String, Integer> byRun = store.sitesStored(r.experimentId(), r.analysisId());
-                stored = r.runKeys().stream().mapToInt(k -> byRun.getOrDefault(k, 0)).sum();
-            }
+            final int stored = store == null ? -1 : store.sitesStored(r.experimentId(), r.analysisId(), r.runKeys());
             final boolean done = stored >= r.totalSites();
             // The rate over the replay's life so far; a finished replay has no current rate (nothing records when
             // its last site was analysed).

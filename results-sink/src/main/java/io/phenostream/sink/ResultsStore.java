@@ -582,6 +582,12 @@ public final class ResultsStore implements BatchWriter {
         });
     }
 
+    /** Sites stored for the analysis over the given runs (run keys {@code experiment/plate/run}). */
+    public int sitesStored(final String experimentId, final String analysisId, final List<String> runKeys) {
+        final Map<String, Integer> byRun = sitesStored(experimentId, analysisId);
+        return runKeys.stream().mapToInt(k -> byRun.getOrDefault(k, 0)).sum();
+    }
+
     public boolean isExperimentFinal(final String experimentId, final String analysisId) {
         return query("final state of " + experimentId, c -> {
             final String analysis = resolve(c, experimentId, analysisId);

@@ -77,14 +77,8 @@ public final class ReplayCatalogue {
                 }
             });
         }
-        final JsonSerde<ReplayProgress> progressSerde = EventSerdes.replayProgress();
         final Map<String, ReplayProgress> replays = new TreeMap<>();
-        TopicSnapshot.read(config, config.topic(Topics.REPLAYS), timeout, (p, r) -> {
-            final ReplayProgress progress = readOrSkip(progressSerde, r.topic(), r.value(), r.key());
-            if (progress != null) {
-                replays.put(progress.replayId(), progress);
-            }
-        });
+        replays(config, timeout).forEach(r -> replays.put(r.replayId(), r));
         return new Contents(runs, sites, analyses, specs, replays);
     }
 
