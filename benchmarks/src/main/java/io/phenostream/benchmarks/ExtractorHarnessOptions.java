@@ -1,6 +1,7 @@
 package io.phenostream.benchmarks;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Command-line options of {@link ExtractorThroughputHarness}: the synthetic plate, the embedding model and how
@@ -62,58 +63,12 @@ public record ExtractorHarnessOptions(int wells, int sites, int size, int rounds
     /** Parses {@code --name value} pairs over the defaults; a bad name or value fails naming it. */
     public static ExtractorHarnessOptions parse(final String[] args) {
         final ExtractorHarnessOptions d = defaults();
-        int wells = d.wells;
-        int sites = d.sites;
-        int size = d.size;
-        int rounds = d.rounds;
-        int warmupSites = d.warmupSites;
-        int threads = d.threads;
-        long seed = d.seed;
-        Path modelsDir = d.modelsDir;
-        String model = d.model;
-        Path workDir = d.workDir;
-        boolean keep = d.keep;
-        for (int i = 0; i < args.length; i++) {
-            final String name = args[i];
-            if ("--keep".equals(name)) {
-                keep = true;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("Option " + name + " needs a value; " + USAGE);
-            }
-            final String value = args[++i];
-            switch (name) {
-                case "--wells" -> wells = intValue(name, value);
-                case "--sites" -> sites = intValue(name, value);
-                case "--size" -> size = intValue(name, value);
-                case "--rounds" -> rounds = intValue(name, value);
-                case "--warmup-sites" -> warmupSites = intValue(name, value);
-                case "--threads" -> threads = intValue(name, value);
-                case "--seed" -> seed = longValue(name, value);
-                case "--models" -> modelsDir = Path.of(value);
-                case "--model" -> model = value;
-                case "--work-dir" -> workDir = Path.of(value);
-                default -> throw new IllegalArgumentException("Unknown option " + name + "; " + USAGE);
-            }
-        }
-        return new ExtractorHarnessOptions(wells, sites, size, rounds, warmupSites, threads, seed, modelsDir, model,
-            workDir, keep);
-    }
-
-    private static int intValue(final String name, final String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("Option " + name + " needs an integer, got '" + value + "'");
-        }
-    }
-
-    private static long longValue(final String name, final String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("Option " + name + " needs an integer, got '" + value + "'");
-        }
+        final HarnessArgs a = HarnessArgs.parse(args, Set.of("--keep"), Set.of("--wells", "--sites", "--size",
+            "--rounds", "--warmup-sites", "--threads", "--seed", "--models", "--model", "--work-dir"), USAGE);
+        return new ExtractorHarnessOptions(a.intValue("--wells", d.wells), a.intValue("--sites", d.sites),
+            a.intValue("--size", d.size), a.intValue("--rounds", d.rounds),
+            a.intValue("--warmup-sites", d.warmupSites), a.intValue("--threads", d.threads),
+            a.longValue("--seed", d.seed), a.path("--models", d.modelsDir), a.string("--model", d.model),
+            a.path("--work-dir", d.workDir), a.has("--keep"));
     }
 }

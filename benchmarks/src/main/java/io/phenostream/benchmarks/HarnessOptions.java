@@ -1,6 +1,7 @@
 package io.phenostream.benchmarks;
 
 import java.nio.file.Path;
+import java.util.Set;
 
 /**
  * Command-line options of {@link IngestThroughputHarness}: the synthetic plate to generate and how many
@@ -45,51 +46,11 @@ public record HarnessOptions(int wells, int sites, int size, int rounds, int war
 
     /** Parses {@code --name value} pairs over the defaults; a bad name or value fails naming it. */
     public static HarnessOptions parse(final String[] args) {
-        HarnessOptions o = defaults();
-        for (int i = 0; i < args.length; i++) {
-            final String name = args[i];
-            if ("--keep".equals(name)) {
-                o = new HarnessOptions(o.wells, o.sites, o.size, o.rounds, o.warmup, o.seed, o.workDir, true);
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("Option " + name + " needs a value; " + USAGE);
-            }
-            final String value = args[++i];
-            o = switch (name) {
-                case "--wells" -> new HarnessOptions(intValue(name, value), o.sites, o.size, o.rounds, o.warmup,
-                    o.seed, o.workDir, o.keep);
-                case "--sites" -> new HarnessOptions(o.wells, intValue(name, value), o.size, o.rounds, o.warmup,
-                    o.seed, o.workDir, o.keep);
-                case "--size" -> new HarnessOptions(o.wells, o.sites, intValue(name, value), o.rounds, o.warmup,
-                    o.seed, o.workDir, o.keep);
-                case "--rounds" -> new HarnessOptions(o.wells, o.sites, o.size, intValue(name, value), o.warmup,
-                    o.seed, o.workDir, o.keep);
-                case "--warmup" -> new HarnessOptions(o.wells, o.sites, o.size, o.rounds, intValue(name, value),
-                    o.seed, o.workDir, o.keep);
-                case "--seed" -> new HarnessOptions(o.wells, o.sites, o.size, o.rounds, o.warmup,
-                    longValue(name, value), o.workDir, o.keep);
-                case "--work-dir" -> new HarnessOptions(o.wells, o.sites, o.size, o.rounds, o.warmup, o.seed,
-                    Path.of(value), o.keep);
-                default -> throw new IllegalArgumentException("Unknown option " + name + "; " + USAGE);
-            };
-        }
-        return o;
-    }
-
-    private static int intValue(final String name, final String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("Option " + name + " needs an integer, got '" + value + "'");
-        }
-    }
-
-    private static long longValue(final String name, final String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("Option " + name + " needs an integer, got '" + value + "'");
-        }
+        final HarnessOptions d = defaults();
+        final HarnessArgs a = HarnessArgs.parse(args, Set.of("--keep"),
+            Set.of("--wells", "--sites", "--size", "--rounds", "--warmup", "--seed", "--work-dir"), USAGE);
+        return new HarnessOptions(a.intValue("--wells", d.wells), a.intValue("--sites", d.sites),
+            a.intValue("--size", d.size), a.intValue("--rounds", d.rounds), a.intValue("--warmup", d.warmup),
+            a.longValue("--seed", d.seed), a.path("--work-dir", d.workDir), a.has("--keep"));
     }
 }

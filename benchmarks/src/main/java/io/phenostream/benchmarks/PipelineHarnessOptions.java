@@ -1,8 +1,8 @@
 package io.phenostream.benchmarks;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Command-line options of {@link PipelineBenchmarkHarness}: the synthetic plates, how many go through each phase,
@@ -76,88 +76,19 @@ public record PipelineHarnessOptions(int wells, int sites, int size, int plates,
 
     /** Parses {@code --name value} pairs over the defaults ({@code --large} first, wherever it stands). */
     public static PipelineHarnessOptions parse(final String[] args) {
-        final boolean largeRun = List.of(args).contains("--large");
+        final HarnessArgs a = HarnessArgs.parse(args, Set.of("--large", "--keep", "--384", "--no-384"),
+            Set.of("--wells", "--sites", "--size", "--plates", "--burst", "--threads", "--models", "--model", "--out",
+                "--work-dir", "--seed"), USAGE);
+        final boolean largeRun = a.has("--large");
         final PipelineHarnessOptions d = largeRun ? large() : defaults();
-        int wells = d.wells;
-        int sites = d.sites;
-        int size = d.size;
-        int plates = d.plates;
-        int burst = d.burst;
-        List<Integer> threads = d.threads;
-        Boolean with384 = null;
-        Path modelsDir = d.modelsDir;
-        String model = d.model;
-        Path out = d.out;
-        Path workDir = d.workDir;
-        long seed = d.seed;
-        boolean keep = d.keep;
-        for (int i = 0; i < args.length; i++) {
-            final String name = args[i];
-            switch (name) {
-                case "--large" -> {
-                    continue;
-                }
-                case "--keep" -> {
-                    keep = true;
-                    continue;
-                }
-                case "--384" -> {
-                    with384 = true;
-                    continue;
-                }
-                case "--no-384" -> {
-                    with384 = false;
-                    continue;
-                }
-                default -> {
-                }
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("Option " + name + " needs a value; " + USAGE);
-            }
-            final String value = args[++i];
-            switch (name) {
-                case "--wells" -> wells = intValue(name, value);
-                case "--sites" -> sites = intValue(name, value);
-                case "--size" -> size = intValue(name, value);
-                case "--plates" -> plates = intValue(name, value);
-                case "--burst" -> burst = intValue(name, value);
-                case "--threads" -> threads = intList(name, value);
-                case "--models" -> modelsDir = Path.of(value);
-                case "--model" -> model = value;
-                case "--out" -> out = Path.of(value);
-                case "--work-dir" -> workDir = Path.of(value);
-                case "--seed" -> seed = longValue(name, value);
-                default -> throw new IllegalArgumentException("Unknown option " + name + "; " + USAGE);
-            }
-        }
+        final int wells = a.intValue("--wells", d.wells);
+        final int sites = a.intValue("--sites", d.sites);
+        final int size = a.intValue("--size", d.size);
         // A 384-well plate by default only where it stays small (at most 256 px, one site per well) or with --large.
-        final boolean big = with384 != null ? with384 : largeRun || size <= 256 && sites == 1;
-        return new PipelineHarnessOptions(wells, sites, size, plates, burst, threads, big && wells == 96, modelsDir,
-            model, out, workDir, seed, keep);
-    }
-
-    private static List<Integer> intList(final String name, final String value) {
-        final List<Integer> out = new ArrayList<>();
-        for (final String part : value.split(",")) {
-            out.add(intValue(name, part));
-        }
-        return out;
-    }
-
-    private static int intValue(final String name, final String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("Option " + name + " needs an integer, got '" + value + "'");
-        }
-    }
-
-    private static long longValue(final String name, final String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException("Option " + name + " needs an integer, got '" + value + "'");
-        }
+        final boolean big = a.has("--384") || !a.has("--no-384") && (largeRun || size <= 256 && sites == 1);
+        return new PipelineHarnessOptions(wells, sites, size, a.intValue("--plates", d.plates),
+            a.intValue("--burst", d.burst), a.intList("--threads", d.threads), big && wells == 96,
+            a.path("--models", d.modelsDir), a.string("--model", d.model), a.path("--out", d.out),
+            a.path("--work-dir", d.workDir), a.longValue("--seed", d.seed), a.has("--keep") || d.keep);
     }
 }

@@ -25,6 +25,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -82,21 +83,16 @@ public final class ReplayLatencyHarness {
 
     public static void main(final String[] args) throws Exception {
         final ReplayLatencyHarness h = new ReplayLatencyHarness();
-        for (int i = 0; i < args.length; i += 2) {
-            final String v = i + 1 < args.length ? args[i + 1] : null;
-            switch (args[i]) {
-                case "--history" -> h.history = Integer.parseInt(v);
-                case "--live" -> h.live = Integer.parseInt(v);
-                case "--wells" -> h.wells = Integer.parseInt(v);
-                case "--sites" -> h.sites = Integer.parseInt(v);
-                case "--size" -> h.size = Integer.parseInt(v);
-                case "--rate" -> h.rate = Double.parseDouble(v);
-                case "--work-dir" -> h.workDir = Path.of(v);
-                default -> throw new IllegalArgumentException("unknown option " + args[i] + "; usage: "
-                    + "ReplayLatencyHarness [--history N] [--live N] [--wells 96|384] [--sites N] [--size PX] "
-                    + "[--rate IMAGES_PER_S] [--work-dir DIR]");
-            }
-        }
+        final HarnessArgs a = HarnessArgs.parse(args, Set.of(), Set.of("--history", "--live", "--wells", "--sites",
+            "--size", "--rate", "--work-dir"), "usage: ReplayLatencyHarness [--history N] [--live N] [--wells 96|384]"
+            + " [--sites N] [--size PX] [--rate IMAGES_PER_S] [--work-dir DIR]");
+        h.history = a.intValue("--history", h.history);
+        h.live = a.intValue("--live", h.live);
+        h.wells = a.intValue("--wells", h.wells);
+        h.sites = a.intValue("--sites", h.sites);
+        h.size = a.intValue("--size", h.size);
+        h.rate = a.doubleValue("--rate", h.rate);
+        h.workDir = a.path("--work-dir", h.workDir);
         h.run();
         System.exit(0);
     }
