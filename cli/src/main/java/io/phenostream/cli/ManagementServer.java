@@ -1,15 +1,15 @@
 package io.phenostream.cli;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.phenostream.common.config.ConfigKey;
+import io.phenostream.common.http.PooledHttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,10 +24,10 @@ final class ManagementServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
 
-    private final HttpServer server;
+    private final PooledHttpServer server;
     private final PrometheusMeterRegistry registry;
 
-    private ManagementServer(final HttpServer server, final PrometheusMeterRegistry registry) {
+    private ManagementServer(final PooledHttpServer server, final PrometheusMeterRegistry registry) {
         this.server = server;
         this.registry = registry;
     }
@@ -35,20 +35,16 @@ final class ManagementServer implements AutoCloseable {
     /**
      * @param notReady the reason the service cannot work now, or null when it can
      */
-    static ManagementServer start(final String service, final int port, final Supplier<String> notReady)
-        throws IOException {
+    static ManagementServer start(final String service, final int port, final Supplier<String> notReady) {
         final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         registry.config().commonTags("service", service);
         Metrics.addRegistry(registry);
-        final HttpServer http = HttpServer.create(new InetSocketAddress(port), 16);
-        http.setExecutor(Executors.newSingleThreadExecutor(r -> {
-            final Thread t = new Thread(r, "management-http");
-            t.setDaemon(true);
-            return t;
-        }));
-        http.createContext("/health/live", ex -> reply(ex, 200, "{\"status\":\"UP\",\"service\":\"" + service + "\"}",
+        // One thread: probes and scrapes are small and rare.
+        final PooledHttpServer http = PooledHttpServer.bind(new InetSocketAddress(port), 1, "management-http",
+            ConfigKey.MANAGEMENT_PORT.key());
+        http.route("/health/live", ex -> reply(ex, 200, "{\"status\":\"UP\",\"service\":\"" + service + "\"}",
             "application/json"));
-        http.createContext("/health/ready", ex -> {
+        http.route("/health/ready", ex -> {
             String reason;
             try {
                 reason = notReady.get();
@@ -59,15 +55,15 @@ final class ManagementServer implements AutoCloseable {
                 : "{\"status\":\"DOWN\",\"reason\":\"" + reason.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}",
                 "application/json");
         });
-        http.createContext("/metrics", ex -> reply(ex, 200, registry.scrape(),
+        http.route("/metrics", ex -> reply(ex, 200, registry.scrape(),
             "text/plain; version=0.0.4; charset=utf-8"));
         http.start();
-        LOG.info("{}: health and metrics on port {}", service, http.getAddress().getPort());
+        LOG.info("{}: health and metrics on port {}", service, http.port());
         return new ManagementServer(http, registry);
     }
 
     int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     private static void reply(final HttpExchange ex, final int status, final String body, final String type)
@@ -90,7 +86,7 @@ final class ManagementServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.stop(0);
+        server.close(0);
         Metrics.removeRegistry(registry);
         registry.close();
     }

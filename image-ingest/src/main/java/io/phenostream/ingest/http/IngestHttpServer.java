@@ -2,7 +2,6 @@ package io.phenostream.ingest.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.common.domain.PlateMapEntry;
@@ -11,6 +10,7 @@ import io.phenostream.common.events.AnalysisSpec;
 import io.phenostream.common.events.ImageSet;
 import io.phenostream.common.events.Keys;
 import io.phenostream.common.events.PlateRun;
+import io.phenostream.common.http.PooledHttpServer;
 import io.phenostream.common.json.Json;
 import io.phenostream.common.s3.ObjectStore;
 import io.phenostream.ingest.ImageHeader;
@@ -33,12 +33,8 @@ import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.common.KafkaException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,8 +83,7 @@ public final class IngestHttpServer implements AutoCloseable {
     private record Registered(PlateRun registration, RunSession session) {
     }
 
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final PooledHttpServer server;
     private final PlateIngestor ingestor;
     private final ObjectStore store;
     private final BearerTokenCheck auth;
@@ -97,10 +92,9 @@ public final class IngestHttpServer implements AutoCloseable {
     private final Object registrationLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private IngestHttpServer(final HttpServer server, final ExecutorService pool, final PlateIngestor ingestor,
-                             final ObjectStore store, final BearerTokenCheck auth, final long maxBodyBytes) {
+    private IngestHttpServer(final PooledHttpServer server, final PlateIngestor ingestor, final ObjectStore store,
+                             final BearerTokenCheck auth, final long maxBodyBytes) {
         this.server = server;
-        this.pool = pool;
         this.ingestor = ingestor;
         this.store = store;
         this.auth = auth;
@@ -139,33 +133,20 @@ public final class IngestHttpServer implements AutoCloseable {
             throw new IllegalArgumentException("maxBodyBytes must be between 1 and " + (Integer.MAX_VALUE - 8)
                 + " (an image is held in one array), got " + maxBodyBytes);
         }
-        final HttpServer server;
-        try {
-            // All interfaces: lab automation calls from other hosts; the bearer token guards every endpoint.
-            server = HttpServer.create(new InetSocketAddress(port), 0);
-        } catch (final IOException e) {
-            throw new IllegalStateException("Cannot listen on port " + port + " (" + ConfigKey.INGEST_HTTP_PORT.key()
-                + "): " + e.getMessage(), e);
-        }
         // Uploads block on S3 and Kafka, so a few threads; more clients queue rather than exhaust memory.
         final int threads = Math.max(2, config.getInt(ConfigKey.INGEST_UPLOAD_THREADS));
-        final AtomicInteger n = new AtomicInteger();
-        final ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            final Thread t = new Thread(r, "ingest-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        final IngestHttpServer api = new IngestHttpServer(server, pool, ingestor, store, auth, maxBodyBytes);
-        server.setExecutor(pool);
-        server.createContext("/", api::handle);
-        server.start();
-        LOG.info("Ingest HTTP API listening on port {} ({} threads, bodies up to {} bytes)",
-            server.getAddress().getPort(), threads, maxBodyBytes);
+        // All interfaces: lab automation calls from other hosts; the bearer token guards every endpoint.
+        final PooledHttpServer server = PooledHttpServer.bind(new InetSocketAddress(port), threads, "ingest-http",
+            ConfigKey.INGEST_HTTP_PORT.key());
+        final IngestHttpServer api = new IngestHttpServer(server, ingestor, store, auth, maxBodyBytes);
+        server.route("/", api::handle).start();
+        LOG.info("Ingest HTTP API listening on port {} ({} threads, bodies up to {} bytes)", server.port(), threads,
+            maxBodyBytes);
         return api;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** Stops accepting requests, gives running ones a second to finish, then stops the threads. */
@@ -174,16 +155,7 @@ public final class IngestHttpServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        server.stop(1);
-        pool.shutdown();
-        try {
-            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
-                pool.shutdownNow();
-            }
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            pool.shutdownNow();
-        }
+        server.close();
         LOG.info("Ingest HTTP API stopped");
     }
 

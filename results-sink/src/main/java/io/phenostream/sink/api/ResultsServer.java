@@ -1,7 +1,6 @@
 package io.phenostream.sink.api;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -9,6 +8,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.config.PhenoConfig;
+import io.phenostream.common.http.PooledHttpServer;
 import io.phenostream.sink.ResultsStoreException;
 import io.phenostream.sink.ui.ResultsPages;
 import java.io.IOException;
@@ -22,11 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,8 +44,7 @@ public final class ResultsServer implements AutoCloseable {
         "sites", "hits", "hits.csv", "compounds", "profiles.csv", "profiles.parquet", "thumbnail.png", "compare",
         "compare.csv");
 
-    private final HttpServer server;
-    private final ExecutorService pool;
+    private final PooledHttpServer server;
     private final ResultsQueries queries;
     private final ResultsApi api;
     private final ResultsPages pages;
@@ -56,10 +52,9 @@ public final class ResultsServer implements AutoCloseable {
     private final AtomicBoolean databaseUp = new AtomicBoolean(true);
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private ResultsServer(final HttpServer server, final ExecutorService pool, final ResultsQueries queries,
+    private ResultsServer(final PooledHttpServer server, final ResultsQueries queries,
                           final SiteThumbnails thumbnails) {
         this.server = server;
-        this.pool = pool;
         this.queries = queries;
         this.api = new ResultsApi(queries, thumbnails);
         this.pages = new ResultsPages(queries, thumbnails != null);
@@ -82,29 +77,16 @@ public final class ResultsServer implements AutoCloseable {
     public static ResultsServer start(final ResultsQueries queries, final SiteThumbnails thumbnails,
                                       final String bind, final int port) {
         Objects.requireNonNull(queries, "queries");
-        final HttpServer http;
-        try {
-            http = HttpServer.create(new InetSocketAddress(bind, port), 0);
-        } catch (final IOException e) {
-            throw new IllegalStateException("Cannot listen on " + bind + ":" + port + " ("
-                + ConfigKey.RESULTS_HTTP_PORT.key() + "): " + e.getMessage(), e);
-        }
-        final AtomicInteger n = new AtomicInteger();
-        final ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
-            final Thread t = new Thread(r, "results-http-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
-        final ResultsServer s = new ResultsServer(http, pool, queries, thumbnails);
-        http.setExecutor(pool);
-        http.createContext("/", s::handle);
-        http.start();
-        LOG.info("Results API and web UI on http://{}:{}/", bind, http.getAddress().getPort());
+        final PooledHttpServer http = PooledHttpServer.bind(new InetSocketAddress(bind, port), 8, "results-http",
+            ConfigKey.RESULTS_HTTP_PORT.key());
+        final ResultsServer s = new ResultsServer(http, queries, thumbnails);
+        http.route("/", s::handle).start();
+        LOG.info("Results API and web UI on http://{}:{}/", bind, http.port());
         return s;
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return server.port();
     }
 
     /** The metrics registry, for callers that add their own meters. */
@@ -117,16 +99,7 @@ public final class ResultsServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        server.stop(1);
-        pool.shutdown();
-        try {
-            if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
-                pool.shutdownNow();
-            }
-        } catch (final InterruptedException e) {
-            Thread.currentThread().interrupt();
-            pool.shutdownNow();
-        }
+        server.close();
         registry.close();
     }
 
