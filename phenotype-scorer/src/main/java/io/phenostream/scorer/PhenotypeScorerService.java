@@ -36,7 +36,8 @@ public final class PhenotypeScorerService implements AutoCloseable {
         props.putAll(overrides);
         this.streams = new KafkaStreams(
             PhenotypeScorerTopology.createTopology(config.get(ConfigKey.TOPIC_PREFIX).orElse(""),
-                PhenotypeScorerTopology.punctuateInterval(config)), props);
+                PhenotypeScorerTopology.punctuateInterval(config), PhenotypeScorerTopology.partialStep(config)),
+            props);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("Scorer stream thread failed: {}", e.toString(), e);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;

@@ -65,8 +65,20 @@ public final class PhenotypeScorerTopology {
         return scores.scoring() != null ? scores.scoring() : ScoringParameters.defaults();
     }
 
-    /** Builds the topology; {@code prefix} is the configured topic prefix. */
+    /** The topology with the default partial step ({@code phenostream.scorer.partial-step}). */
     public static Topology createTopology(final String prefix, final Duration punctuateInterval) {
+        return createTopology(prefix, punctuateInterval,
+            Double.parseDouble(ConfigKey.SCORER_PARTIAL_STEP.defaultValue()));
+    }
+
+    /**
+     * Builds the topology; {@code prefix} is the configured topic prefix.
+     *
+     * @param partialStep share of a plate's expected sites between two partial well-profile updates (0 = every
+     *                    punctuation); see {@link PlateScoringProcessor#partialResultsDue}
+     */
+    public static Topology createTopology(final String prefix, final Duration punctuateInterval,
+                                          final double partialStep) {
         final StreamsBuilder builder = new StreamsBuilder();
         final String runsTopic = Topics.name(prefix, Topics.PLATE_RUNS);
         final String sitesTopic = Topics.name(prefix, Topics.SITE_FEATURES);
@@ -98,7 +110,7 @@ public final class PhenotypeScorerTopology {
             .mapValues(v -> new ScorerInput(ScorerInput.Kind.SITE_FEATURES, sitesTopic, v));
 
         final KStream<String, ScorerOutput> plateOutputs = runs.merge(sites)
-            .process(() -> new PlateScoringProcessor(punctuateInterval),
+            .process(() -> new PlateScoringProcessor(punctuateInterval, partialStep),
                 PLATE_RUNS_STORE, PLATE_SITES_STORE, DIRTY_PLATES_STORE, PLATE_QC_STORE, WELL_PROFILES_STORE);
 
         plateOutputs.filter((k, v) -> v.wellProfile() != null).mapValues(ScorerOutput::wellProfile)
@@ -138,5 +150,20 @@ public final class PhenotypeScorerTopology {
 
     static Duration punctuateInterval(final PhenoConfig config) {
         return Duration.ofMillis(config.getInt(ConfigKey.SCORER_PUNCTUATE_MS));
+    }
+
+    static double partialStep(final PhenoConfig config) {
+        final String raw = config.require(ConfigKey.SCORER_PARTIAL_STEP);
+        final double step;
+        try {
+            step = Double.parseDouble(raw.trim());
+        } catch (final NumberFormatException e) {
+            throw new IllegalArgumentException(ConfigKey.SCORER_PARTIAL_STEP.key() + " must be a number in [0, 1], got '"
+                + raw + "'");
+        }
+        if (!(step >= 0 && step <= 1)) {
+            throw new IllegalArgumentException(ConfigKey.SCORER_PARTIAL_STEP.key() + " must be in [0, 1], got " + raw);
+        }
+        return step;
     }
 }

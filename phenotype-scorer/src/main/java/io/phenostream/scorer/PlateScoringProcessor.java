@@ -35,7 +35,11 @@ import org.slf4j.LoggerFactory;
  * {@code runKey|analysisId|well/site}, so a re-delivered site replaces itself), and marks the (run, analysis)
  * pairs that changed. A wall-clock punctuator rescores the changed plates: incremental results while a plate
  * streams in, bounded work however fast sites arrive, and the final result within one interval of the last
- * site. Every well profile and plate QC it emits is also kept in {@code well-profiles-store} and
+ * site. While a plate is RUNNING its plate QC is emitted at every rescoring, but its well profiles and plate scores
+ * (which feed the compound scores) only each time another {@code partialStep} share of its expected sites has
+ * arrived: rescoring moves every well (the controls' median and MAD move), so emitting them all every second would
+ * write wells x seconds rows per plate, and a plate imaged over an hour would write millions. Final results are
+ * always emitted. Every well profile and plate QC it emits is also kept in {@code well-profiles-store} and
  * {@code plate-qc-store}, the stores interactive queries read. Records that cannot be read go to the dead-letter
  * output.
  */
@@ -46,6 +50,7 @@ final class PlateScoringProcessor implements Processor<String, ScorerInput, Stri
     private static final StringSerializer KEYS = new StringSerializer();
 
     private final Duration interval;
+    private final double partialStep;
     private final JsonSerde<PlateRun> runSerde = EventSerdes.plateRun();
     private final JsonSerde<SiteFeatures> siteSerde = EventSerdes.siteFeatures();
     private ProcessorContext<String, ScorerOutput> context;
@@ -55,8 +60,23 @@ final class PlateScoringProcessor implements Processor<String, ScorerInput, Stri
     private KeyValueStore<String, PlateQc> qcResults;
     private KeyValueStore<String, WellProfile> wellResults;
 
-    PlateScoringProcessor(final Duration interval) {
+    PlateScoringProcessor(final Duration interval, final double partialStep) {
         this.interval = interval;
+        this.partialStep = partialStep;
+    }
+
+    /**
+     * Whether a rescoring's well profiles and plate scores are emitted: always for the first result, a FINAL one
+     * and with {@code step} 0; otherwise when the sites seen have crossed into another block of
+     * {@code ceil(step x expected)} sites since the previous rescoring (so at most about {@code 1 / step} partial
+     * updates per plate, however slowly its images arrive).
+     */
+    static boolean partialResultsDue(final PlateQc previous, final PlateQc current, final double step) {
+        if (step <= 0 || previous == null || current.status() == PlateQc.Status.FINAL) {
+            return true;
+        }
+        final int block = Math.max(1, (int) Math.ceil(step * current.sitesExpected()));
+        return current.sitesSeen() / block != previous.sitesSeen() / block;
     }
 
     @Override
@@ -152,15 +172,20 @@ final class PlateScoringProcessor implements Processor<String, ScorerInput, Stri
                     null, analysisRun.getBytes(StandardCharsets.UTF_8), null)), now));
                 continue;
             }
-            for (final WellProfile well : scoring.wells()) {
-                final String wellKey = Keys.well(analysisId, runKey, well.well());
-                wellResults.put(wellKey, well);
-                context.forward(new Record<>(wellKey, ScorerOutput.of(well), now));
+            final boolean wellsDue = partialResultsDue(qcResults.get(analysisRun), scoring.qc(), partialStep);
+            if (wellsDue) {
+                for (final WellProfile well : scoring.wells()) {
+                    final String wellKey = Keys.well(analysisId, runKey, well.well());
+                    wellResults.put(wellKey, well);
+                    context.forward(new Record<>(wellKey, ScorerOutput.of(well), now));
+                }
             }
             qcResults.put(analysisRun, scoring.qc());
             context.forward(new Record<>(analysisRun, ScorerOutput.of(scoring.qc()), now));
-            context.forward(new Record<>(Keys.experiment(analysisId, run.experimentId()),
-                ScorerOutput.of(scoring.plateScores()), now));
+            if (wellsDue) {
+                context.forward(new Record<>(Keys.experiment(analysisId, run.experimentId()),
+                    ScorerOutput.of(scoring.plateScores()), now));
+            }
         }
     }
 }

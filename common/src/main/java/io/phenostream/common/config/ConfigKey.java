@@ -52,6 +52,9 @@ public enum ConfigKey {
     SCORER_APPLICATION_ID("phenostream.scorer.application-id", "phenostream-scorer", "Kafka Streams application.id"),
     SCORER_STATE_DIR("phenostream.scorer.state-dir", null, "Kafka Streams state directory; unset = under the data dir"),
     SCORER_PUNCTUATE_MS("phenostream.scorer.punctuate-ms", "1000", "how often partial plate results are recomputed"),
+    SCORER_PARTIAL_STEP("phenostream.scorer.partial-step", "0.1",
+        "share of a plate's expected sites that must arrive between two partial updates of its well profiles and"
+            + " compound scores (plate QC is updated at every recompute; final results always); 0 = every recompute"),
     INGEST_UPLOAD_THREADS("phenostream.ingest.upload-threads", "4", "parallel image uploads per ingest"),
     INGEST_MULTIPART_THRESHOLD("phenostream.ingest.multipart-threshold", "16777216",
         "images at least this many bytes are uploaded in parts"),
