@@ -67,6 +67,8 @@ public enum ConfigKey {
     IMAGE_MAX_PIXELS("phenostream.image.max-pixels", "100000000",
         "largest image accepted, in pixels over all its pages; larger ones are refused from their header, before decoding"),
     INGEST_HTTP_TOKEN("phenostream.ingest.http.token", null, "bearer token the ingest HTTP API requires (never logged)"),
+    INGEST_OBJECTS_ALLOWED_BUCKETS("phenostream.ingest.objects.allowed-buckets", null,
+        "comma list of the buckets POST .../objects may copy images from; unset = only phenostream.s3.bucket"),
     INGEST_WATCH_MARKER("phenostream.ingest.watch.marker", "COMPLETE",
         "file whose appearance marks a watched plate folder as complete"),
     INGEST_WATCH_STABLE_SECONDS("phenostream.ingest.watch.stable-seconds", "300",

@@ -1,5 +1,6 @@
 package io.phenostream.common.domain;
 
+import io.phenostream.common.json.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,10 +15,29 @@ import java.util.Map;
 /**
  * Reads a plate map CSV: header {@code well,compound,concentration,unit,role} (any order, case-insensitive),
  * extra columns kept as metadata. Every problem is reported with the file name, the line and the value.
+ *
+ * <p>Free text is bounded, so that a plate map that parses also travels: every compound, unit, extra column name
+ * and extra value is at most {@link #MAX_VALUE_LENGTH} characters, and the entries together take at most
+ * {@link #MAX_ENTRIES_JSON_BYTES} bytes of JSON, so the plate-run record that carries them fits one Kafka record
+ * (1 MiB, the producer's default {@code max.request.size} and about the broker's {@code message.max.bytes}).
+ * Without the second bound a 1536-well map at the first one could be refused only at publish time.
  */
 public final class PlateMapParser {
 
     static final List<String> REQUIRED = List.of("well", "compound", "concentration", "unit", "role");
+
+    /**
+     * Longest compound name, unit, extra column name or extra value, in characters (UTF-16 units). 256 holds
+     * catalogue ids, common and IUPAC names of small molecules, and fits the VARCHAR(255)-style metadata columns
+     * of LIMS exports; longer structure strings (SMILES, InChI) belong in a compound library, joined by id.
+     */
+    public static final int MAX_VALUE_LENGTH = 256;
+
+    /**
+     * Most bytes the plate map's entries may take in the plate-run record's JSON: 1 MiB minus 64 KiB left for the
+     * record's other fields (ids, channels, source) and Kafka's record overhead.
+     */
+    public static final int MAX_ENTRIES_JSON_BYTES = 1024 * 1024 - 64 * 1024;
 
     private PlateMapParser() {
     }
@@ -50,6 +70,7 @@ public final class PlateMapParser {
         }
         final Map<String, Integer> columns = new LinkedHashMap<>();
         for (int i = 0; i < header.size(); i++) {
+            checkLength(source, lineNo, "column name", header.get(i).trim());
             columns.put(header.get(i).trim().toLowerCase(Locale.ROOT), i);
         }
         for (final String required : REQUIRED) {
@@ -60,6 +81,7 @@ public final class PlateMapParser {
         }
         final List<PlateMapEntry> entries = new ArrayList<>();
         final Map<WellId, Integer> seenAt = new HashMap<>();
+        long jsonBytes = 1; // '['
         for (; lineNo < lines.length; lineNo++) {
             final String l = lines[lineNo];
             final int n = lineNo + 1;
@@ -111,13 +133,25 @@ public final class PlateMapParser {
             if (role == WellRole.TREATMENT && concentration == null) {
                 throw new PlateMapException(source, n, "treatment well '" + wellText + "' has no concentration");
             }
+            checkLength(source, n, "compound", compound);
+            final String unit = cells.get(columns.get("unit")).trim();
+            checkLength(source, n, "unit", unit);
             final Map<String, String> metadata = new LinkedHashMap<>();
             for (final Map.Entry<String, Integer> c : columns.entrySet()) {
                 if (!REQUIRED.contains(c.getKey())) {
-                    metadata.put(header.get(c.getValue()).trim(), cells.get(c.getValue()));
+                    final String name = header.get(c.getValue()).trim();
+                    checkLength(source, n, "value of column '" + name + "'", cells.get(c.getValue()));
+                    metadata.put(name, cells.get(c.getValue()));
                 }
             }
-            entries.add(new PlateMapEntry(well, compound, concentration, cells.get(columns.get("unit")).trim(), role, metadata));
+            final PlateMapEntry entry = new PlateMapEntry(well, compound, concentration, unit, role, metadata);
+            jsonBytes += Json.canonicalBytes(entry).length + 1; // ',' or ']'
+            if (jsonBytes > MAX_ENTRIES_JSON_BYTES) {
+                throw new PlateMapException(source, n, "plate map too large: its entries take " + jsonBytes
+                    + " bytes of JSON by this line, at most " + MAX_ENTRIES_JSON_BYTES + " fit the plate-run record"
+                    + " (one Kafka record, 1 MiB); shorten compound names, units or extra columns");
+            }
+            entries.add(entry);
         }
         if (entries.isEmpty()) {
             throw new PlateMapException(source, 0, "plate map has a header but no wells");
@@ -128,6 +162,14 @@ public final class PlateMapParser {
         final PlateLayout effective = layout != null ? layout
             : PlateLayout.smallestFor(entries.stream().map(PlateMapEntry::well).toList());
         return new PlateMap(effective, entries);
+    }
+
+    // The length is reported, not the value: it may be megabytes.
+    private static void checkLength(final String source, final int line, final String what, final String value) {
+        if (value.length() > MAX_VALUE_LENGTH) {
+            throw new PlateMapException(source, line, what + " is " + value.length() + " characters long, at most "
+                + MAX_VALUE_LENGTH + " allowed");
+        }
     }
 
     /** RFC 4180 fields: commas, double quotes, doubled quotes inside quotes. */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A plate map is user text that reaches Kafka, PostgreSQL, HTML pages and CSV files. Hostile compound names and
- * metadata (markup, SQL, paths, CSV metacharacters, very long values) are data: parsed verbatim, carried through
+ * metadata (markup, SQL, paths, CSV metacharacters, values as long as allowed) are data: parsed verbatim, carried through
  * the plate-run record and the CSV round trip unchanged, so every later stage must (and is tested to) treat them
  * as values: parameterized SQL (ResultsStoreIT.userValuesTravelAsParameters), escaped HTML
  * (ResultsServerIT.userStringsAreEscapedInPages). Wells and roles are checked against closed sets.
@@ -20,7 +20,7 @@ class PlateMapHostileStringsTest {
 
     static final List<String> HOSTILE = List.of("<script>alert(1)</script>", "x'); DROP TABLE plate_runs;--",
         "../../etc/passwd", "C:\\Windows\\system32", "a|b/c", "\"quoted, with comma\"", "=HYPERLINK(\"http://x\")",
-        "Ω-καφεΐνη 咖啡因", "L".repeat(10_000));
+        "Ω-καφεΐνη 咖啡因", "L".repeat(PlateMapParser.MAX_VALUE_LENGTH));
 
     @Test
     void hostileNamesAreKeptVerbatimThroughParsingTheRecordAndCsv() {
@@ -55,6 +55,14 @@ class PlateMapHostileStringsTest {
             assertEquals(3, e.line(), e.getMessage());
             assertTrue(e.getMessage().startsWith("m.csv:3: "), e.getMessage());
         }
+    }
+
+    @Test
+    void aHugeValueIsRefusedAtParseTimeNamingTheLine() {
+        final PlateMapException e = assertThrows(PlateMapException.class, () -> PlateMapParser.parse("m.csv",
+            "well,compound,concentration,unit,role,notes\nA01,DMSO,0,uM,negative_control,\nA02,"
+                + quote("L".repeat(10_000)) + ",1,uM,treatment,\n", PlateLayout.WELLS_96));
+        assertEquals("m.csv:3: compound is 10000 characters long, at most 256 allowed", e.getMessage());
     }
 
     private static String quote(final String v) {

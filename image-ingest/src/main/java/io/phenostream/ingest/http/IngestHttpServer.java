@@ -27,9 +27,11 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -60,7 +62,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  *
  * <p>Every endpoint but {@code /health} needs {@code Authorization: Bearer <token>}
  * ({@link ConfigKey#INGEST_HTTP_TOKEN}); without a configured token the server does not start. Errors are
- * {@code {"error": "..."}}: 400 bad input (naming the parameter, plate-map line or file), 401, 404 unknown run or
+ * {@code {"error": "..."}}: 400 bad input (naming the parameter, plate-map line or file), 401, 403 an
+ * {@code objects} uri outside {@link ConfigKey#INGEST_OBJECTS_ALLOWED_BUCKETS} (naming the bucket), 404 unknown run or
  * object, 409 conflicts with the run's state, 413 body over the limit, 502 S3 failed, 503 Kafka failed.
  *
  * <p>Open runs live in this process's memory: after a restart, register the run again (same parameters) and
@@ -88,17 +91,36 @@ public final class IngestHttpServer implements AutoCloseable {
     private final ObjectStore store;
     private final BearerTokenCheck auth;
     private final long maxBodyBytes;
+    private final Set<String> allowedBuckets;
     private final Map<String, Registered> runs = new ConcurrentHashMap<>();
     private final Object registrationLock = new Object();
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private IngestHttpServer(final PooledHttpServer server, final PlateIngestor ingestor, final ObjectStore store,
-                             final BearerTokenCheck auth, final long maxBodyBytes) {
+                             final BearerTokenCheck auth, final long maxBodyBytes, final Set<String> allowedBuckets) {
         this.server = server;
         this.ingestor = ingestor;
         this.store = store;
         this.auth = auth;
         this.maxBodyBytes = maxBodyBytes;
+        this.allowedBuckets = allowedBuckets;
+    }
+
+    /**
+     * The buckets {@code POST .../objects} may read: {@link ConfigKey#INGEST_OBJECTS_ALLOWED_BUCKETS}, or only the
+     * configured bucket ({@link ConfigKey#S3_BUCKET}) when unset. Without this list a token holder could make the
+     * server copy any object its S3 credentials can read.
+     */
+    static Set<String> allowedBuckets(final PhenoConfig config) {
+        final String list = config.get(ConfigKey.INGEST_OBJECTS_ALLOWED_BUCKETS)
+            .orElseGet(() -> config.require(ConfigKey.S3_BUCKET));
+        final Set<String> out = new LinkedHashSet<>();
+        for (final String b : list.split(",")) {
+            if (!b.isBlank()) {
+                out.add(b.trim());
+            }
+        }
+        return Set.copyOf(out);
     }
 
     /** Starts on {@link ConfigKey#INGEST_HTTP_PORT}. */
@@ -138,7 +160,8 @@ public final class IngestHttpServer implements AutoCloseable {
         // All interfaces: lab automation calls from other hosts; the bearer token guards every endpoint.
         final PooledHttpServer server = PooledHttpServer.bind(new InetSocketAddress(port), threads, "ingest-http",
             ConfigKey.INGEST_HTTP_PORT.key());
-        final IngestHttpServer api = new IngestHttpServer(server, ingestor, store, auth, maxBodyBytes);
+        final IngestHttpServer api = new IngestHttpServer(server, ingestor, store, auth, maxBodyBytes,
+            allowedBuckets(config));
         server.route("/", api::handle).start();
         LOG.info("Ingest HTTP API listening on port {} ({} threads, bodies up to {} bytes)", server.port(), threads,
             maxBodyBytes);
@@ -311,6 +334,11 @@ public final class IngestHttpServer implements AutoCloseable {
             uri = S3Uri.parse(text(json, "uri"));
         } catch (final IllegalArgumentException e) {
             throw HttpFailure.badRequest(e.getMessage());
+        }
+        if (!allowedBuckets.contains(uri.bucket())) {
+            // Before anything is read: nothing is copied, stored or published.
+            throw new HttpFailure(403, "objects request: bucket '" + uri.bucket() + "' is not one this server may "
+                + "read (" + ConfigKey.INGEST_OBJECTS_ALLOWED_BUCKETS.key() + ")");
         }
         final WellId well = well(session, text(json, "well"));
         final JsonNode siteNode = json.get("site");

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.phenostream.common.config.ConfigKey;
@@ -49,12 +51,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.core.sync.RequestBody;
 
-/** The ingest HTTP API against an embedded Kafka broker and S3 server, spoken to as lab automation would. */
+/**
+ * The ingest HTTP API against an embedded Kafka broker and S3 server, spoken to as lab automation would. Every log
+ * event of the class (every logger, io.phenostream at DEBUG, stack traces included) is captured: neither the bearer
+ * token nor the S3 secret key, both distinctive, may appear in any of them, over good and bad requests.
+ */
 @Tag("integration")
 @Timeout(180)
 class IngestHttpServerIT {
 
     private static final String TOKEN = "it-token-" + UUID.randomUUID();
+    private static final String S3_SECRET = "s3Secret-Ingest-" + UUID.randomUUID();
+    private static final String OTHER_BUCKET = "instrument-other";
     private static final String PLATE_MAP = """
         well,compound,concentration,unit,role
         A01,DMSO,,,negative_control
@@ -70,11 +78,13 @@ class IngestHttpServerIT {
     private static KafkaProducer<String, byte[]> producer;
     private static IngestHttpServer server;
     private static HttpClient http;
+    private static ListAppender<ILoggingEvent> logs;
 
     @BeforeAll
     static void start() {
+        logs = LogCapture.start();
         infra = LocalInfrastructure.start(PhenoConfig.defaults().with(ConfigKey.DATA_DIR, dataDir.toString())
-            .with(ConfigKey.DB_URL, "jdbc:postgresql://unused/x"), true);
+            .with(ConfigKey.S3_SECRET_KEY, S3_SECRET).with(ConfigKey.DB_URL, "jdbc:postgresql://unused/x"), true);
         config = infra.config().with(ConfigKey.INGEST_HTTP_TOKEN, TOKEN)
             .with(ConfigKey.INGEST_PUBLISH_TIMEOUT_MS, "20000");
         store = new ObjectStore(S3ClientFactory.create(config), config.require(ConfigKey.S3_BUCKET));
@@ -86,17 +96,31 @@ class IngestHttpServerIT {
 
     @AfterAll
     static void stop() {
-        if (server != null) {
-            server.close();
+        try {
+            if (server != null) {
+                server.close();
+            }
+            if (producer != null) {
+                producer.close(Duration.ofSeconds(5));
+            }
+            if (store != null) {
+                store.close();
+            }
+            if (infra != null) {
+                infra.close();
+            }
+            // Over every test of the class, good requests and bad ones, start and stop included.
+            assertNoSecretLogged();
+        } finally {
+            LogCapture.stop(logs);
         }
-        if (producer != null) {
-            producer.close(Duration.ofSeconds(5));
-        }
-        if (store != null) {
-            store.close();
-        }
-        if (infra != null) {
-            infra.close();
+    }
+
+    private static void assertNoSecretLogged() {
+        final String logged = LogCapture.render(logs);
+        assertTrue(logs.list.size() > 10, "log events were captured: " + logs.list.size());
+        for (final String secret : List.of(TOKEN, S3_SECRET)) {
+            assertFalse(logged.contains(secret), "secret in the logs:\n" + logged);
         }
     }
 
@@ -343,7 +367,89 @@ class IngestHttpServerIT {
         assertTrue(noSite.body().contains("'site' must be a whole number"), noSite.body());
     }
 
-    // ---- 5. closing too early -----------------------------------------------------------------------------------
+    @Test
+    void objectsOutsideTheAllowedBucketsAreRefusedWith403AndNothingIsStoredOrPublished() throws Exception {
+        store.client().createBucket(b -> b.bucket(OTHER_BUCKET));
+        final byte[] gfp = tiff(40);
+        final String key = "instrument/PL007/A01_s0_w2.tif";
+        store.client().putObject(b -> b.bucket(OTHER_BUCKET).key(key), RequestBody.fromBytes(gfp));
+        final String elsewhere = "s3://" + OTHER_BUCKET + "/" + key;
+
+        // Default: only the configured bucket. The object exists and the server's credentials can read it.
+        final String runKey = "exp-bucket/PL007/r1";
+        assertEquals(201, post("/v1/runs?experiment=exp-bucket&plate=PL007&run=r1&layout=96&channels=DNA,GFP"
+            + "&sitesPerWell=1", PLATE_MAP).statusCode());
+        final HttpResponse<String> refused = post("/v1/runs/" + runKey + "/objects",
+            Json.write(Map.of("well", "A01", "site", 0, "channel", "GFP", "uri", elsewhere)));
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertEquals("objects request: bucket '" + OTHER_BUCKET + "' is not one this server may read "
+            + "(phenostream.ingest.objects.allowed-buckets)", json(refused).get("error").asText());
+        assertFalse(store.exists(ObjectStore.imageKey(ObjectStore.sha256(gfp))), "no copy stored");
+        assertEquals(List.of(), records(Topics.IMAGE_SETS, runKey + "/"), "nothing published");
+        final JsonNode status = json(get("/v1/runs/" + runKey, 200));
+        assertEquals(0, status.get("sitesPublished").asInt(), status.toString());
+        assertTrue(status.get("incompleteSites").isEmpty(), "no image of the site was taken: " + status);
+
+        // Listed: that bucket is read, and the configured one, no longer listed, is refused.
+        final PlateIngestor ingestor = new PlateIngestor(store, producer, config, new SimpleMeterRegistry());
+        try (IngestHttpServer other = IngestHttpServer.start(ingestor, store,
+            config.with(ConfigKey.INGEST_OBJECTS_ALLOWED_BUCKETS, " " + OTHER_BUCKET + " ,, "), 0)) {
+            final String otherRun = "exp-bucket/PL008/r1";
+            assertEquals(201, send(other.port(), "POST", "/v1/runs?experiment=exp-bucket&plate=PL008&run=r1&layout=96"
+                + "&channels=DNA,GFP&sitesPerWell=1", "Bearer " + TOKEN, PLATE_MAP.getBytes(StandardCharsets.UTF_8))
+                .statusCode());
+            final HttpResponse<String> ok = send(other.port(), "POST", "/v1/runs/" + otherRun + "/objects",
+                "Bearer " + TOKEN, Json.write(Map.of("well", "A01", "site", 0, "channel", "GFP", "uri", elsewhere))
+                    .getBytes(StandardCharsets.UTF_8));
+            assertEquals(201, ok.statusCode(), ok.body());
+            assertArrayEquals(gfp, store.get(store.bucket(), ObjectStore.imageKey(ObjectStore.sha256(gfp))));
+            final String home = "s3://" + store.bucket() + "/" + key;
+            final HttpResponse<String> notListed = send(other.port(), "POST", "/v1/runs/" + otherRun + "/objects",
+                "Bearer " + TOKEN, Json.write(Map.of("well", "A01", "site", 0, "channel", "DNA", "uri", home))
+                    .getBytes(StandardCharsets.UTF_8));
+            assertEquals(403, notListed.statusCode(), notListed.body());
+            assertTrue(notListed.body().contains("bucket '" + store.bucket() + "'"), notListed.body());
+        }
+    }
+
+    // ---- 5. secrets in the logs ---------------------------------------------------------------------------------
+
+    /**
+     * Good and bad requests, the bad ones carrying the token where a confused client might put it (a wrong scheme,
+     * the token with a suffix, in the query string), then every captured log event is searched for the token and
+     * the S3 secret. ({@link #stop} searches again over the whole class.)
+     */
+    @Test
+    void neitherTheTokenNorTheS3SecretIsInAnyLogEvent() throws Exception {
+        final String runKey = "exp-logs/PL009/r1";
+        final String register = "/v1/runs?experiment=exp-logs&plate=PL009&run=r1&layout=96&channels=DNA&sitesPerWell=1";
+        final byte[] map = PLATE_MAP.getBytes(StandardCharsets.UTF_8);
+        for (final String auth : new String[] {"Bearer " + TOKEN + "x", "Bearer x" + TOKEN, "Basic " + TOKEN, TOKEN,
+            "Bearer  " + TOKEN + " " + TOKEN}) {
+            assertEquals(401, send("POST", register, auth, map).statusCode(), auth);
+        }
+        assertEquals(401, send("GET", "/v1/runs?token=" + TOKEN, null, null).statusCode());
+        assertEquals(201, send("POST", register, "Bearer " + TOKEN, map).statusCode());
+        put(runKey, "A01", 0, "DNA", "A01.tif", tiff(50), 201);
+        put(runKey, "A02", 0, "DNA", "A02.tif", "not a tiff".getBytes(StandardCharsets.UTF_8), 400);
+        put(runKey, "Z99", 0, "DNA", "Z99.tif", tiff(51), 400);
+        assertEquals(400, post("/v1/runs/" + runKey + "/objects", "{not json").statusCode());
+        assertEquals(404, post("/v1/runs/" + runKey + "/objects", Json.write(Map.of("well", "A02", "site", 0,
+            "channel", "DNA", "uri", "s3://" + store.bucket() + "/missing.tif"))).statusCode());
+        assertEquals(403, post("/v1/runs/" + runKey + "/objects", Json.write(Map.of("well", "A02", "site", 0,
+            "channel", "DNA", "uri", "s3://elsewhere/x.tif"))).statusCode());
+        assertEquals(404, send("GET", "/v1/runs/no/such/run?token=" + TOKEN, "Bearer " + TOKEN, null).statusCode());
+        assertEquals(400, send("POST", "/v1/runs?experiment=exp-logs&plate=PL010&run=r1&layout=96&channels=DNA"
+            + "&sitesPerWell=1", "Bearer " + TOKEN, "well,compound\nA01,x\n".getBytes(StandardCharsets.UTF_8))
+            .statusCode());
+        assertEquals(200, send("POST", "/v1/runs/" + runKey + "/close?sites=1", "Bearer " + TOKEN, new byte[0])
+            .statusCode());
+        assertNoSecretLogged();
+        final String logged = LogCapture.render(logs);
+        assertTrue(logged.contains("exp-logs/PL009/r1"), "the requests were logged:\n" + logged);
+    }
+
+    // ---- 6. closing too early -----------------------------------------------------------------------------------
 
     @Test
     void closingWithASiteMissingAChannelIsAConflict() throws Exception {
@@ -380,7 +486,12 @@ class IngestHttpServerIT {
 
     private static HttpResponse<String> send(final String method, final String path, final String auth,
                                              final byte[] body) throws Exception {
-        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+        return send(server.port(), method, path, auth, body);
+    }
+
+    private static HttpResponse<String> send(final int port, final String method, final String path,
+                                             final String auth, final byte[] body) throws Exception {
+        final HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
             .timeout(Duration.ofSeconds(60))
             .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofByteArray(body));
