@@ -1,5 +1,6 @@
 package io.phenostream.cli;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.common.s3.ObjectStore;
@@ -55,7 +56,10 @@ public final class LocalPipeline implements AutoCloseable {
             }
             final DataSource dataSource = ResultsDatabase.dataSource(config);
             ResultsDatabase.migrate(dataSource);
-            this.store = new ResultsStore(dataSource);
+            // Progress polling (awaitFinal) queries every half second: reuse connections.
+            final HikariDataSource pool = ResultsDatabase.pooled(dataSource, "local-results", 2, false);
+            resources.push(pool);
+            this.store = new ResultsStore(pool);
             this.sink = new ResultsSinkService(config);
             resources.push(sink);
             final Thread sinkThread = new Thread(sink, "results-sink");

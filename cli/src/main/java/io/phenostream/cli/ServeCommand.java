@@ -1,5 +1,6 @@
 package io.phenostream.cli;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.common.s3.ObjectStore;
@@ -94,10 +95,17 @@ final class ServeCommand implements Callable<Integer> {
     static ResultsServer start(final PhenoConfig config, final ObjectStore objects, final Integer port,
                                final String bind) {
         ResultsDatabase.migrate(ResultsDatabase.dataSource(config));
-        final ResultsQueries queries = new ResultsQueries(ResultsDatabase.readerDataSource(config));
-        return ResultsServer.start(queries, objects == null ? null : new S3SiteThumbnails(objects),
-            bind != null ? bind : config.require(ConfigKey.RESULTS_HTTP_BIND),
-            port != null ? port : config.getInt(ConfigKey.RESULTS_HTTP_PORT));
+        // As many connections as the server has request threads.
+        final HikariDataSource pool = ResultsDatabase.pooled(ResultsDatabase.readerDataSource(config), "results-api",
+            8, true);
+        try {
+            return ResultsServer.start(new ResultsQueries(pool), objects == null ? null : new S3SiteThumbnails(objects),
+                bind != null ? bind : config.require(ConfigKey.RESULTS_HTTP_BIND),
+                port != null ? port : config.getInt(ConfigKey.RESULTS_HTTP_PORT), pool);
+        } catch (final RuntimeException e) {
+            pool.close();
+            throw e;
+        }
     }
 
     static void awaitShutdown() throws InterruptedException {

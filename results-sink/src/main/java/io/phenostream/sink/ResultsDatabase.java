@@ -1,7 +1,10 @@
 package io.phenostream.sink;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
 import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.config.PhenoConfig;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -33,7 +36,30 @@ public final class ResultsDatabase {
         return migrate(dataSource(jdbcUrl, user, password));
     }
 
-    /** A plain (non-pooled) PostgreSQL data source: the sink opens one connection per poll. */
+    /**
+     * A pool of connections over {@code base}, for the long-running sink and query API. Opening a PostgreSQL
+     * connection starts a server process that then warms its catalogue caches, which costs more CPU than a batch of
+     * upserts; the sink used to pay that at every poll. Waiting for a connection is bounded by
+     * {@link #CONNECT_TIMEOUT_SECONDS}, so an unreachable database still fails requests quickly, and the pool starts
+     * even while the database is down (services report not ready and retry).
+     *
+     * @param readOnly every connection read-only (the query API; its role cannot write either)
+     */
+    public static HikariDataSource pooled(final DataSource base, final String name, final int maxConnections,
+                                          final boolean readOnly) {
+        final HikariConfig c = new HikariConfig();
+        c.setDataSource(base);
+        c.setPoolName(name);
+        c.setMaximumPoolSize(maxConnections);
+        c.setMinimumIdle(1);
+        c.setConnectionTimeout(TimeUnit.SECONDS.toMillis(CONNECT_TIMEOUT_SECONDS));
+        c.setValidationTimeout(1_000);
+        c.setInitializationFailTimeout(-1);
+        c.setReadOnly(readOnly);
+        return new HikariDataSource(c);
+    }
+
+    /** A plain (non-pooled) PostgreSQL data source, for one-off work (migrations, commands); services pool it. */
     public static DataSource dataSource(final String jdbcUrl, final String user, final String password) {
         if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("Results database URL must be a jdbc:postgresql: URL, got '"

@@ -1,5 +1,6 @@
 package io.phenostream.sink;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.common.events.CompoundScore;
 import io.phenostream.common.events.DeadLetter;
@@ -71,6 +72,8 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
     private final Map<String, Function<ConsumerRecord<String, byte[]>, Object>> decoders = new LinkedHashMap<>();
     private final JsonSerde<DeadLetter> deadLetterSerde = EventSerdes.deadLetter();
     private final long initialBackoffMs;
+    /** The connection pool this sink opened itself (null when the writer was given): closed with the clients. */
+    private final AutoCloseable ownedPool;
 
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean failing;
@@ -89,14 +92,14 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
      * ({@code phenostream.db.url/user/password}); migrates the schema first.
      */
     public ResultsSinkService(final PhenoConfig config) {
-        this(config, openStore(config));
+        this(config, openPool(config));
     }
 
-    private ResultsSinkService(final PhenoConfig config, final ResultsStore store) {
+    private ResultsSinkService(final PhenoConfig config, final HikariDataSource pool) {
         this(config,
             new KafkaConsumer<>(KafkaClientConfigs.consumer(config, GROUP_ID, STAGE + "-" + UUID.randomUUID())),
             new KafkaProducer<>(KafkaClientConfigs.producer(config, STAGE + "-dlq-" + UUID.randomUUID())),
-            store, 100);
+            new ResultsStore(pool), 100, pool);
     }
 
     /**
@@ -108,6 +111,13 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
     public ResultsSinkService(final PhenoConfig config, final Consumer<String, byte[]> consumer,
                               final Producer<String, byte[]> deadLetterProducer, final BatchWriter writer,
                               final long initialBackoffMs) {
+        this(config, consumer, deadLetterProducer, writer, initialBackoffMs, null);
+    }
+
+    private ResultsSinkService(final PhenoConfig config, final Consumer<String, byte[]> consumer,
+                               final Producer<String, byte[]> deadLetterProducer, final BatchWriter writer,
+                               final long initialBackoffMs, final AutoCloseable ownedPool) {
+        this.ownedPool = ownedPool;
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.deadLetterProducer = Objects.requireNonNull(deadLetterProducer, "deadLetterProducer");
         this.writer = Objects.requireNonNull(writer, "writer");
@@ -121,11 +131,12 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
         decoders.put(config.topic(Topics.PLATE_QC), decoder(EventSerdes.plateQc(), ResultsSinkService::check));
     }
 
-    private static ResultsStore openStore(final PhenoConfig config) {
+    /** The writer's connections (one writes; one spare for a reconnect), on a migrated schema. */
+    private static HikariDataSource openPool(final PhenoConfig config) {
         final DataSource ds = ResultsDatabase.dataSource(config);
         final int applied = ResultsDatabase.migrate(ds);
         LOG.info("Results database ready ({} migrations applied)", applied);
-        return new ResultsStore(ds);
+        return ResultsDatabase.pooled(ds, STAGE, 2, false);
     }
 
     /** The topics the sink reads, with the configured prefix. */
@@ -420,6 +431,13 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
             deadLetterProducer.close(Duration.ofSeconds(10));
         } catch (final RuntimeException e) {
             LOG.warn("Closing the dead-letter producer failed: {}", e.toString());
+        }
+        if (ownedPool != null) {
+            try {
+                ownedPool.close();
+            } catch (final Exception e) {
+                LOG.warn("Closing the database connections failed: {}", e.toString());
+            }
         }
     }
 }

@@ -10,6 +10,7 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
+import com.zaxxer.hikari.HikariDataSource;
 import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.config.PhenoConfig;
 import io.phenostream.common.events.EventSerdes;
@@ -72,7 +73,10 @@ class ResultsSinkOutageIT {
         final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
         final MockProducer<String, byte[]> dlq = new MockProducer<>(true, null, new StringSerializer(),
             new ByteArraySerializer());
-        final ResultsSinkService sink = new ResultsSinkService(config, consumer, dlq, new ResultsStore(ds), 100);
+        // The writer's pooled connections, as the service opens them: the pool must drop the dead connections and
+        // reconnect on its own.
+        final HikariDataSource pool = ResultsDatabase.pooled(ds, "sink-outage-test", 2, false);
+        final ResultsSinkService sink = new ResultsSinkService(config, consumer, dlq, new ResultsStore(pool), 100);
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(SCORES));
             consumer.updateBeginningOffsets(Map.of(SCORES, 0L));
@@ -121,6 +125,7 @@ class ResultsSinkOutageIT {
             sink.close();
             loop.join(10_000);
             releaseLogs(logs);
+            pool.close();
             postgres.close();
         }
     }

@@ -45,6 +45,7 @@ public final class ResultsServer implements AutoCloseable {
         "compare.csv");
 
     private final PooledHttpServer server;
+    private final AutoCloseable closeWithServer;
     private final ResultsQueries queries;
     private final ResultsApi api;
     private final ResultsPages pages;
@@ -53,8 +54,9 @@ public final class ResultsServer implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ResultsServer(final PooledHttpServer server, final ResultsQueries queries,
-                          final SiteThumbnails thumbnails) {
+                          final SiteThumbnails thumbnails, final AutoCloseable closeWithServer) {
         this.server = server;
+        this.closeWithServer = closeWithServer;
         this.queries = queries;
         this.api = new ResultsApi(queries, thumbnails);
         this.pages = new ResultsPages(queries, thumbnails != null);
@@ -76,10 +78,18 @@ public final class ResultsServer implements AutoCloseable {
      */
     public static ResultsServer start(final ResultsQueries queries, final SiteThumbnails thumbnails,
                                       final String bind, final int port) {
+        return start(queries, thumbnails, bind, port, null);
+    }
+
+    /**
+     * @param closeWithServer closed after the server stops (the queries' connection pool), or null
+     */
+    public static ResultsServer start(final ResultsQueries queries, final SiteThumbnails thumbnails,
+                                      final String bind, final int port, final AutoCloseable closeWithServer) {
         Objects.requireNonNull(queries, "queries");
         final PooledHttpServer http = PooledHttpServer.bind(new InetSocketAddress(bind, port), 8, "results-http",
             ConfigKey.RESULTS_HTTP_PORT.key());
-        final ResultsServer s = new ResultsServer(http, queries, thumbnails);
+        final ResultsServer s = new ResultsServer(http, queries, thumbnails, closeWithServer);
         http.route("/", s::handle).start();
         LOG.info("Results API and web UI on http://{}:{}/", bind, http.port());
         return s;
@@ -101,6 +111,13 @@ public final class ResultsServer implements AutoCloseable {
         }
         server.close();
         registry.close();
+        if (closeWithServer != null) {
+            try {
+                closeWithServer.close();
+            } catch (final Exception e) {
+                LOG.warn("Closing {} failed: {}", closeWithServer, e.toString());
+            }
+        }
     }
 
     private void handle(final HttpExchange ex) {
