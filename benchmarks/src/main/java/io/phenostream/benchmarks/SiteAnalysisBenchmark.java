@@ -43,6 +43,10 @@ public class SiteAnalysisBenchmark {
     @Param({"256", "512"})
     int imageSize;
 
+    /** Seeding density factor of the synthetic plate: {@code -p cellDensity=0.5,1,2,4} sweeps cells per site. */
+    @Param({"1"})
+    double cellDensity;
+
     Map<String, byte[]> images;
     SiteAnalyzer analyzer;
 
@@ -50,12 +54,15 @@ public class SiteAnalysisBenchmark {
     public void setUp() throws IOException {
         final Path dir = Files.createTempDirectory("site-analysis-bench");
         final SyntheticPlate plate = new SyntheticPlateGenerator(1).generate(SynthOptions.defaults()
-            .withLayout(PlateLayout.WELLS_96).withSitesPerWell(1).withImageSize(imageSize).withSeed(1), dir);
+            .withLayout(PlateLayout.WELLS_96).withSitesPerWell(1).withImageSize(imageSize).withSeed(1).withCellDensity(cellDensity), dir);
         images = new LinkedHashMap<>();
         for (int c = 0; c < SynthFiles.CHANNELS.size(); c++) {
             images.put(SynthFiles.CHANNELS.get(c), Files.readAllBytes(plate.imagePath(WellId.parse("A01"), 0, c)));
         }
         analyzer = new SiteAnalyzer(ExtractionParameters.defaults());
+        // The cell count each configuration analyses, for reading the cost per cell off the scores.
+        System.out.printf("%nSiteAnalysisBenchmark: %d px, cellDensity %s: %d cells in the site%n", imageSize,
+            cellDensity, analyzer.analyze(images, "DNA", "CellMask").cellCount());
     }
 
     @Benchmark

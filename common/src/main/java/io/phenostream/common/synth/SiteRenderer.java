@@ -28,16 +28,18 @@ final class SiteRenderer {
 
     private final int size;
     private final float[] vignette;
+    private final double cellDensity;
 
-    SiteRenderer(final int size, final float[] vignette) {
+    SiteRenderer(final int size, final float[] vignette, final double cellDensity) {
         this.size = size;
         this.vignette = vignette;
+        this.cellDensity = cellDensity;
     }
 
     RenderedSite render(final WellCondition well, final long seed, final boolean inFocus) {
         final SplittableRandom rng = new SplittableRandom(seed);
         final double area = (size / 256.0) * (size / 256.0);
-        final int target = Draws.poisson(rng, BASE_CELLS * area * well.viability() * well.density());
+        final int target = Draws.poisson(rng, BASE_CELLS * area * cellDensity * well.viability() * well.density());
         final Cells cells = placeCells(well, target, rng);
 
         final int n2 = size * size;

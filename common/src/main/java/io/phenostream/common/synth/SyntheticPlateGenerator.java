@@ -67,7 +67,7 @@ public final class SyntheticPlateGenerator {
 
         final SplittableRandom plateRng = new SplittableRandom(SeedMixer.mix(o.seed(), 1));
         final SiteRenderer renderer = new SiteRenderer(o.imageSize(),
-            ImageFields.vignette(o.imageSize(), VIGNETTE_FALLOFF, plateRng));
+            ImageFields.vignette(o.imageSize(), VIGNETTE_FALLOFF, plateRng), o.cellDensity());
         final List<WellId> wells = layout.wells();
         final boolean[] outOfFocus = pickOutOfFocus(wells.size() * o.sitesPerWell(), plateRng);
 

@@ -60,6 +60,17 @@ class SyntheticPlateGeneratorTest {
     }
 
     @Test
+    void cellDensityScalesTheNucleiPerSite() {
+        final SyntheticPlate dense = new SyntheticPlateGenerator(2).generate(SMALL.withCellDensity(2),
+            tmp.resolve("dense"));
+        final double base = plate.sites().stream().mapToInt(SiteTruth::nNuclei).sum();
+        final double doubled = dense.sites().stream().mapToInt(SiteTruth::nNuclei).sum();
+        // Poisson draws around twice the mean over 96 sites (about 800 nuclei at density 1): within 10 %.
+        assertEquals(2.0, doubled / base, 0.2, base + " vs " + doubled + " nuclei");
+        assertThrows(IllegalArgumentException.class, () -> SMALL.withCellDensity(0));
+    }
+
+    @Test
     void differentSeedGivesDifferentImagesButTheSameLayout() throws Exception {
         final SyntheticPlate other = new SyntheticPlateGenerator(2).generate(SMALL.withSeed(43), tmp.resolve("seed43"));
         final Map<String, String> a = fileHashes(plate.outDir());
