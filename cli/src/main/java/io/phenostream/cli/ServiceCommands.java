@@ -24,6 +24,9 @@ import picocli.CommandLine.Option;
 /** One subcommand per deployable service, configured only by phenostream.* keys (distributed mode). */
 final class ServiceCommands {
 
+    /** Readiness reason of the scorer and the sink while their clients hold no broker connection. */
+    static final String KAFKA_UNREACHABLE = "Kafka unreachable (no connection to a broker; reconnecting)";
+
     private ServiceCommands() {
     }
 
@@ -108,9 +111,7 @@ final class ServiceCommands {
             };
             final PhenoConfig c = external(config);
             return runUntilStopped("extractor", c, () -> new FeatureExtractorService(c, clientId, l).start(),
-                s -> s.isReady() ? null : !s.isRunning() ? "stopped"
-                    : s.s3Unavailable() ? "S3 unreachable (retrying with backoff)" : "not polling yet",
-                FeatureExtractorService::isRunning);
+                FeatureExtractorService::notReadyReason, FeatureExtractorService::isRunning);
         }
     }
 
@@ -125,7 +126,7 @@ final class ServiceCommands {
             final PhenoConfig c = external(config);
             // REBALANCING is part of normal work (a member joined or left); ERROR and shutdown states are not.
             return runUntilStopped("scorer", c, () -> new PhenotypeScorerService(c).start(), s -> switch (s.state()) {
-                case RUNNING, REBALANCING -> null;
+                case RUNNING, REBALANCING -> s.brokerConnections() > 0 ? null : KAFKA_UNREACHABLE;
                 default -> "Kafka Streams is " + s.state();
             }, s -> !s.state().hasCompletedShutdown() && s.state() != KafkaStreams.State.PENDING_ERROR);
         }
@@ -145,8 +146,9 @@ final class ServiceCommands {
                 final ResultsSinkService sink = new ResultsSinkService(c);
                 new Thread(sink, "results-sink").start();
                 return sink;
-            }, sink -> sink.isWriting() ? null
-                : sink.isRunning() ? "writes to PostgreSQL are failing (retrying with backoff)" : "stopped",
+            }, sink -> !sink.isRunning() ? "stopped"
+                : !sink.isWriting() ? "writes to PostgreSQL are failing (retrying with backoff)"
+                : sink.brokerConnections() == 0 ? KAFKA_UNREACHABLE : null,
                 sink -> sink.isRunning() || !sink.hasStarted());
         }
     }

@@ -9,6 +9,7 @@ import io.phenostream.common.events.EventSerdes;
 import io.phenostream.common.events.ImageSet;
 import io.phenostream.common.events.SiteFeatures;
 import io.phenostream.common.json.JsonSerde;
+import io.phenostream.common.kafka.BrokerConnections;
 import io.phenostream.common.kafka.DeadLetters;
 import io.phenostream.common.kafka.KafkaClientConfigs;
 import io.phenostream.common.kafka.Topics;
@@ -301,8 +302,9 @@ public final class FeatureExtractorService implements AutoCloseable {
     }
 
     private SiteFeatures withCellData(final ImageSet set, final Analysed analysed) {
-        final StoredCellData stored = cellData.store(set, analysed.analysis(), analysed.embeddings(),
-            analysed.embeddingDim());
+        // Masks and table are PUTs of whole objects at the site's own keys: retrying them through an outage is safe.
+        final StoredCellData stored = processor.callS3("storing the cell data of " + set.siteKey(), () ->
+            cellData.store(set, analysed.analysis(), analysed.embeddings(), analysed.embeddingDim()));
         return SiteProcessor.features(set, analysed.analysis(), stored == null ? StoredCellData.NOTHING : stored,
             analysed.embeddings());
     }
@@ -381,14 +383,38 @@ public final class FeatureExtractorService implements AutoCloseable {
         return thread != null && thread.isAlive();
     }
 
-    /** Whether S3 was unreachable at the last fetch (sites wait and retry meanwhile). */
+    /** Whether S3 was unreachable at the last S3 call (sites wait and retry meanwhile). */
     public boolean s3Unavailable() {
         return processor.s3Unavailable();
     }
 
-    /** Running and its consumer has polled the broker: in its group and able to take sites (readiness). */
+    /** Running, its consumer has polled the broker, and S3 and Kafka answer: able to take sites (readiness). */
     public boolean isReady() {
-        return isRunning() && polled && fatal == null && !processor.s3Unavailable();
+        return notReadyReason() == null;
+    }
+
+    /**
+     * Why the worker cannot take sites now, or null when it can: what the readiness endpoint says. While S3 or the
+     * brokers are away the worker keeps running (fetches retry, the Kafka clients reconnect and their sends wait),
+     * so it reports not ready rather than stopping.
+     */
+    public String notReadyReason() {
+        if (!isRunning()) {
+            return "stopped";
+        }
+        if (fatal != null) {
+            return "a pipeline stage failed: " + fatal.getMessage();
+        }
+        if (!polled) {
+            return "not polling yet";
+        }
+        if (processor.s3Unavailable()) {
+            return "S3 unreachable (retrying with backoff)";
+        }
+        if (BrokerConnections.count(consumer.metrics()) == 0) {
+            return "Kafka unreachable (no connection to a broker; reconnecting)";
+        }
+        return null;
     }
 
     /** Stops: finishes the sites in flight (up to 30 s), commits them, closes the clients. */

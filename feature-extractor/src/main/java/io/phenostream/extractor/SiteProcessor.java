@@ -1,10 +1,5 @@
 package io.phenostream.extractor;
 
-import io.phenostream.common.s3.S3Errors;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.events.AnalysisSpec;
 import io.phenostream.common.events.ImageRef;
@@ -32,8 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SiteProcessor {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SiteProcessor.class);
-
     private final ObjectStore store;
     private final EmbeddingModels models;
     private final IlluminationEstimator illumination = new IlluminationEstimator();
@@ -42,8 +35,7 @@ public final class SiteProcessor {
     private final Map<List<Object>, CellCropper> croppers = new ConcurrentHashMap<>();
     private final java.util.Set<String> storedIllumination = ConcurrentHashMap.newKeySet();
     private final long maxPixels;
-    private final long s3RetryNanos;
-    private volatile boolean s3Unavailable;
+    private final S3OutageRetry s3;
 
     public SiteProcessor(final ObjectStore store) {
         this(store, null, Long.parseLong(ConfigKey.IMAGE_MAX_PIXELS.defaultValue()),
@@ -53,18 +45,23 @@ public final class SiteProcessor {
     /**
      * @param models    the worker's embedding models, or null when it runs classical analyses only
      * @param maxPixels images declaring more pixels are refused before decoding ({@code phenostream.image.max-pixels})
-     * @param s3RetryMs how long a fetch retries while S3 is unreachable ({@code phenostream.extractor.s3-retry-ms})
+     * @param s3RetryMs how long an S3 call retries while S3 is unreachable ({@code phenostream.extractor.s3-retry-ms})
      */
     SiteProcessor(final ObjectStore store, final EmbeddingModels models, final long maxPixels, final long s3RetryMs) {
         this.store = store;
         this.models = models;
         this.maxPixels = maxPixels;
-        this.s3RetryNanos = TimeUnit.MILLISECONDS.toNanos(s3RetryMs);
+        this.s3 = new S3OutageRetry(s3RetryMs);
     }
 
-    /** Whether the last fetch attempt found S3 unreachable (readiness: the worker cannot work now). */
+    /** Whether the last S3 call found S3 unreachable (readiness: the worker cannot work now). */
     public boolean s3Unavailable() {
-        return s3Unavailable;
+        return s3.unavailable();
+    }
+
+    /** Runs the worker's other S3 calls (per-cell tables, label images) through outages as fetches are. */
+    <T> T callS3(final String what, final java.util.function.Supplier<T> op) {
+        return s3.call(what, op);
     }
 
     /** The embedder of the site's analysis, or null without a model. */
@@ -88,49 +85,18 @@ public final class SiteProcessor {
         return features(set, analyze(set, fetch(set)), null);
     }
 
-    /** Every channel of the site from S3, each checked against its sha256. */
+    /** Every channel of the site from S3, each checked against its sha256 and retried through outages. */
     public Map<String, byte[]> fetch(final ImageSet set) {
         final Map<String, byte[]> images = new LinkedHashMap<>();
         for (final ImageRef ref : set.images()) {
             try {
-                images.put(ref.channel(), fetchRetrying(ref));
+                images.put(ref.channel(), s3.call("fetching " + ref.uri(), () -> store.getVerified(ref)));
             } catch (final RuntimeException e) {
                 throw new SiteFailure("cannot fetch " + ref.uri() + " (channel " + ref.channel() + ", file "
                     + ref.fileName() + "): " + e.getMessage(), e);
             }
         }
         return images;
-    }
-
-    /**
-     * One image, retried with backoff (200 ms doubling to 10 s) while S3 is unreachable, up to the retry window: an
-     * outage must not turn sites into FAILED ones (they would be lost from the plate). A missing object or a
-     * checksum mismatch fails at once: retrying cannot fix it.
-     */
-    private byte[] fetchRetrying(final ImageRef ref) {
-        final long deadline = System.nanoTime() + s3RetryNanos;
-        long delayMs = 200;
-        for (int attempt = 1; ; attempt++) {
-            try {
-                final byte[] bytes = store.getVerified(ref);
-                s3Unavailable = false;
-                return bytes;
-            } catch (final RuntimeException e) {
-                if (!S3Errors.isTransient(e) || System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs) > deadline) {
-                    throw e;
-                }
-                s3Unavailable = true;
-                LOG.warn("S3 unreachable fetching {} (attempt {}), retrying in {} ms: {}", ref.uri(), attempt, delayMs,
-                    e.getMessage());
-                try {
-                    Thread.sleep(delayMs);
-                } catch (final InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-                delayMs = Math.min(delayMs * 2, 10_000);
-            }
-        }
     }
 
     /** Decodes, segments and measures the site. */
@@ -175,8 +141,9 @@ public final class SiteProcessor {
                     continue;
                 }
                 try {
-                    store.client().putObject(b -> b.bucket(store.bucket()).key(key),
-                        software.amazon.awssdk.core.sync.RequestBody.fromBytes(current.toBytes()));
+                    final byte[] values = current.toBytes();
+                    s3.call("storing " + key, () -> store.client().putObject(b -> b.bucket(store.bucket()).key(key),
+                        software.amazon.awssdk.core.sync.RequestBody.fromBytes(values)));
                 } catch (final RuntimeException e) {
                     storedIllumination.remove(key);
                     throw new SiteFailure("cannot store illumination function " + key + ": " + e.getMessage(), e);

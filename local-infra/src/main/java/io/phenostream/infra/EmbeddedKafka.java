@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -21,27 +22,50 @@ import org.slf4j.LoggerFactory;
  * <p>Its logs live in the folder given to the constructor ({@code combined_0_0/} under it) and survive a restart:
  * the first start formats a cluster and records its id in {@code cluster.id}; later starts reuse that id and skip
  * formatting, so topics, records and committed offsets are still there (the compacted plate-runs and the
- * image-sets of earlier runs, which replays read). The listener ports change at every start; clients find the
- * broker through {@link #bootstrapServers()}.
+ * image-sets of earlier runs, which replays read).
+ *
+ * <p>The client listener gets a free port at the first start; a later {@link #start()} of the same instance binds
+ * that port again, so clients that are still running reconnect on their own when the broker comes back (a broker
+ * restart, as in production, rather than a new broker at a new address). A new instance picks a new port; clients
+ * find the broker through {@link #bootstrapServers()}.
  */
 public final class EmbeddedKafka implements AutoCloseable {
 
     static final String CLUSTER_ID_FILE = "cluster.id";
+    /**
+     * The client listener's name. Not the test kit's own broker listener name: the kit binds a socket on a random
+     * port for that name before the broker starts and the broker takes it whatever port the configuration names, so
+     * a fixed port is only possible on a listener the kit does not know about.
+     */
+    static final String CLIENT_LISTENER = "CLIENT";
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafka.class);
 
     private final Path logDir;
     private KafkaClusterTestKit cluster;
     private String bootstrapServers;
+    /** The client listener's port once bound (0 before the first start): later starts bind it again. */
+    private int clientPort;
     private boolean newCluster;
 
     public EmbeddedKafka(final Path logDir) {
         this.logDir = logDir.toAbsolutePath().normalize();
     }
 
-    /** Broker settings for a one-node cluster; the test kit sets listeners, node ids and log dirs itself. */
-    static Map<String, String> brokerConfig() {
+    /**
+     * Broker settings for a one-node cluster; the test kit sets node ids, log dirs and the controller's port itself.
+     *
+     * @param clientPort         the client listener's port, 0 for any free one
+     * @param controllerListener the test kit's controller listener name
+     */
+    static Map<String, String> brokerConfig(final int clientPort, final String controllerListener) {
         final Map<String, String> c = new LinkedHashMap<>();
+        // The controller listener keeps the kit's name, so it gets the kit's pre-bound port that the quorum voters
+        // name; the client listener is ours (see CLIENT_LISTENER).
+        c.put("listeners", CLIENT_LISTENER + "://localhost:" + clientPort + "," + controllerListener + "://localhost:0");
+        c.put("listener.security.protocol.map", CLIENT_LISTENER + ":PLAINTEXT," + controllerListener + ":PLAINTEXT");
+        c.put("inter.broker.listener.name", CLIENT_LISTENER);
+        c.put("controller.listener.names", controllerListener);
         c.put("offsets.topic.replication.factor", "1");
         // Fewer partitions than the default 50: the first consumer group / transaction starts much faster.
         c.put("offsets.topic.num.partitions", "5");
@@ -94,7 +118,7 @@ public final class EmbeddedKafka implements AutoCloseable {
                 .setClusterId(clusterId)
                 .build();
             final KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(false);
-            brokerConfig().forEach(builder::setConfigProp);
+            brokerConfig(clientPort, nodes.controllerListenerName().value()).forEach(builder::setConfigProp);
             kit = builder.build();
             if (!formatted) {
                 kit.format();
@@ -103,7 +127,8 @@ public final class EmbeddedKafka implements AutoCloseable {
             kit.startup();
             kit.waitForReadyBrokers();
             cluster = kit;
-            bootstrapServers = kit.bootstrapServers();
+            clientPort = kit.brokers().values().iterator().next().boundPort(new ListenerName(CLIENT_LISTENER));
+            bootstrapServers = "localhost:" + clientPort;
             newCluster = !formatted;
         } catch (final Exception e) {
             if (e instanceof InterruptedException) {

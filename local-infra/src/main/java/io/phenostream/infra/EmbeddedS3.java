@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
  * An S3-compatible server (S3Proxy 4, filesystem backend) on {@code 127.0.0.1} and a free port. Each bucket is a
  * folder under the root given to the constructor and each object a file in it, so objects survive restarts.
  * Requests must be signed with AWS Signature V4 and the configured access / secret key, as against real S3.
+ * A later {@link #start()} of the same instance binds the port of the first one again: clients configured with
+ * {@link #endpoint()} reach the server again once it is back (an outage and a restart, not a move).
  */
 public final class EmbeddedS3 implements AutoCloseable {
 
@@ -26,6 +28,8 @@ public final class EmbeddedS3 implements AutoCloseable {
     private final String secretKey;
     private S3Proxy proxy;
     private String endpoint;
+    /** The port once bound (0 before the first start): later starts bind it again. */
+    private int port;
 
     public EmbeddedS3(final Path root, final String accessKey, final String secretKey) {
         this.root = root.toAbsolutePath().normalize();
@@ -48,13 +52,14 @@ public final class EmbeddedS3 implements AutoCloseable {
         try {
             p = S3Proxy.builder()
                 .blobStore(new FilesystemNio2BlobStore(root.toString()))
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V4, accessKey, secretKey)
                 .build();
             p.start();
             awaitStarted(p);
             proxy = p;
-            endpoint = "http://127.0.0.1:" + p.getPort();
+            port = p.getPort();
+            endpoint = "http://127.0.0.1:" + port;
         } catch (final Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();

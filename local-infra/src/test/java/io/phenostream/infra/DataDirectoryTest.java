@@ -50,7 +50,7 @@ class DataDirectoryTest {
 
     @Test
     void brokerConfigLetsTransactionsRunOnOneBroker() {
-        final Map<String, String> c = EmbeddedKafka.brokerConfig();
+        final Map<String, String> c = EmbeddedKafka.brokerConfig(0, "CONTROLLER");
         assertEquals("1", c.get("offsets.topic.replication.factor"));
         assertEquals("1", c.get("transaction.state.log.replication.factor"));
         assertEquals("1", c.get("transaction.state.log.min.isr"));

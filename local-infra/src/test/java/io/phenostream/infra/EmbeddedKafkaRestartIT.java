@@ -79,6 +79,46 @@ class EmbeddedKafkaRestartIT {
         }
     }
 
+    /**
+     * The same instance started again binds the same client port: a producer and a consumer created before the
+     * broker stopped carry on after it is back, with no new bootstrap address (the broker-outage ITs rely on it).
+     */
+    @Test
+    void aRestartedBrokerKeepsItsPortSoRunningClientsReconnect(@TempDir final Path dir) throws Exception {
+        final TopicPartition tp = new TopicPartition("image-sets", 0);
+        try (EmbeddedKafka kafka = new EmbeddedKafka(dir.resolve("kafka"))) {
+            kafka.start();
+            final String bootstrap = kafka.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+                admin.createTopics(List.of(new NewTopic("image-sets", 1, (short) 1))).all().get();
+            }
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(producer(bootstrap));
+                 KafkaConsumer<String, String> c = new KafkaConsumer<>(consumer(bootstrap))) {
+                p.send(new ProducerRecord<>("image-sets", "s1", "before")).get();
+                c.assign(List.of(tp));
+                c.seekToBeginning(List.of(tp));
+                final List<String> values = new ArrayList<>(pollUntil(c, 1));
+
+                kafka.close();
+                kafka.start();
+                assertEquals(bootstrap, kafka.bootstrapServers(), "same address after the restart");
+
+                p.send(new ProducerRecord<>("image-sets", "s2", "after")).get(30, TimeUnit.SECONDS);
+                values.addAll(pollUntil(c, 1));
+                assertEquals(List.of("before", "after"), values);
+            }
+        }
+    }
+
+    private static List<String> pollUntil(final KafkaConsumer<String, String> c, final int n) {
+        final List<String> values = new ArrayList<>();
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (values.size() < n && System.nanoTime() < deadline) {
+            c.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+        }
+        return values;
+    }
+
     private static Properties producer(final String bootstrap) {
         final Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);

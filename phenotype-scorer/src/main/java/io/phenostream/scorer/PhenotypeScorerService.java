@@ -2,6 +2,7 @@ package io.phenostream.scorer;
 
 import io.phenostream.common.config.ConfigKey;
 import io.phenostream.common.config.PhenoConfig;
+import io.phenostream.common.kafka.BrokerConnections;
 import io.phenostream.scorer.query.ScorerQueries;
 import io.phenostream.scorer.query.StoreRestoreTracker;
 import java.time.Duration;
@@ -18,6 +19,10 @@ import org.slf4j.LoggerFactory;
 public final class PhenotypeScorerService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PhenotypeScorerService.class);
+
+    /** Client id of a stream thread's main consumer: {@code <application client id>-StreamThread-<n>-consumer}. */
+    private static final java.util.regex.Pattern MAIN_CONSUMER =
+        java.util.regex.Pattern.compile(".*-StreamThread-\\d+-consumer");
 
     private final KafkaStreams streams;
     private final StoreRestoreTracker restores = new StoreRestoreTracker();
@@ -53,6 +58,15 @@ public final class PhenotypeScorerService implements AutoCloseable {
 
     public KafkaStreams.State state() {
         return streams.state();
+    }
+
+    /**
+     * Open broker connections of its stream threads' main consumers (0 while the brokers are away: Streams stays
+     * RUNNING and its clients reconnect on their own; readiness says so). Only those poll all the time: an idle
+     * restore consumer keeps counting the connections a stopped broker closed (seen in {@code BrokerOutageIT}).
+     */
+    public int brokerConnections() {
+        return BrokerConnections.count(streams.metrics(), id -> MAIN_CONSUMER.matcher(id).matches());
     }
 
     /** Live plate progress, well profiles and compound scores from this instance's stores. */

@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.sql.DataSource;
+import io.phenostream.common.kafka.BrokerConnections;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -368,6 +369,14 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
     /** Whether the poll loop runs (started and not stopped). */
     public boolean isRunning() {
         return started.get() && stopped.getCount() > 0 && !closing.get();
+    }
+
+    /**
+     * Open connections of its Kafka consumer (0 while the brokers are away: the consumer reconnects on its own
+     * and the loop keeps polling; readiness says so). Safe from any thread.
+     */
+    public int brokerConnections() {
+        return BrokerConnections.count(consumer.metrics());
     }
 
     /** Running and its last write did not fail: the database takes what the topics bring (readiness). */
