@@ -58,8 +58,8 @@ public record CellTableSite(String analysisId, String modelSha256, String experi
 
     /**
      * {@code cells/<analysisId>/<experiment>/<plate>/<run>/<well>-<site>.<role>.png}: the site's label image of
-     * {@code role} ({@code nuclei}, {@code cells}) beside its cell table, under the same rules as
-     * {@link #objectKey()}.
+     * {@code role} ({@code nuclei-over-cells}; earlier extractors wrote {@code nuclei} and {@code cells}) beside its
+     * cell table, under the same rules as {@link #objectKey()}.
      */
     public String maskKey(final String role) {
         Keys.requireId("mask role", role);

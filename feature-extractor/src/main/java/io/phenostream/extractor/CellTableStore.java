@@ -3,7 +3,6 @@ package io.phenostream.extractor;
 import io.phenostream.common.events.SiteFeatures;
 import io.phenostream.common.s3.ObjectStore;
 import io.phenostream.extractor.analysis.SiteMasks;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,8 +11,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 
 /**
  * Puts a site's per-cell table in object storage at {@link CellTableSite#objectKey()} and returns its
- * {@code s3://} URI for {@code SiteFeatures.cellDataUri}; its label images go beside it
- * ({@link CellTableSite#maskKey}, URIs for {@code SiteFeatures.masks}). The key depends on the site and analysis only and a
+ * {@code s3://} URI for {@code SiteFeatures.cellDataUri}; its label images go beside it, nuclei and cells in one
+ * object ({@link CellTableSite#maskKey}, URI for {@code SiteFeatures.masks}). The key depends on the site and analysis only and a
  * PUT replaces the object whole, so a re-delivered or replayed site overwrites its own file: never a second
  * copy, never a half-written one. Thread-safe when the {@link ObjectStore}'s client is (the AWS SDK's is).
  */
@@ -50,19 +49,15 @@ public final class CellTableStore {
     }
 
     /**
-     * Uploads the site's label images and returns their URIs by role ({@link SiteFeatures#NUCLEI_MASK},
-     * {@link SiteFeatures#CELLS_MASK}); empty for null masks.
+     * Uploads the site's label images, one object for nuclei and cells, and returns its URI by role
+     * ({@link SiteFeatures#NUCLEI_OVER_CELLS_MASK}); empty for null masks.
      */
     public Map<String, String> uploadMasks(final CellTableSite site, final SiteMasks masks) {
         if (masks == null) {
             return Map.of();
         }
-        final Map<String, String> uris = new LinkedHashMap<>();
-        uris.put(SiteFeatures.NUCLEI_MASK, put(site, site.maskKey(SiteFeatures.NUCLEI_MASK), MASK_CONTENT_TYPE,
-            masks.nucleiPng(), "nucleus labels"));
-        uris.put(SiteFeatures.CELLS_MASK, put(site, site.maskKey(SiteFeatures.CELLS_MASK), MASK_CONTENT_TYPE,
-            masks.cellsPng(), "cell labels"));
-        return uris;
+        return Map.of(SiteFeatures.NUCLEI_OVER_CELLS_MASK, put(site, site.maskKey(SiteFeatures.NUCLEI_OVER_CELLS_MASK),
+            MASK_CONTENT_TYPE, masks.png(), "nucleus and cell labels"));
     }
 
     private String put(final CellTableSite site, final String key, final String contentType, final byte[] bytes,

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * {@link ExtractorLane#REPLAY replay lane}, of its own group on {@code image-sets-replay}), built as
  * a pipeline rather than a loop. The poll thread hands each site to a chain of stages: fetch from S3 on I/O
  * threads, decode/segment/measure on a CPU pool (one thread per core), embedding (batched across sites, when
- * the analysis names a model), the per-cell table to S3 on I/O threads, then the site-features record. Sites
+ * the analysis names a model), the per-cell table and label image to S3 on I/O threads of their own, then the
+ * site-features record. Sites
  * flow through independently, so a slow site does not stall the others.
  *
  * <p>Backpressure: at most {@code max.in.flight} sites are between poll and commit; above that the consumer
@@ -74,7 +75,14 @@ public final class FeatureExtractorService implements AutoCloseable {
     private final SiteProcessor processor;
     private final EmbeddingModels models;
     private final CellDataSink cellData;
-    private final ExecutorService io;
+    /**
+     * S3 GETs of new sites, and beside it S3 PUTs of finished ones: with one pool for both, a site's fetch queued
+     * behind every store already waiting (fetch and store took as long as analyze per site in the pipeline
+     * benchmark, both mostly waiting for the shared pool; benchmarks/RESULTS.md), and the CPU pool waited for
+     * images. Each has {@code phenostream.extractor.io-threads} threads.
+     */
+    private final ExecutorService fetchIo;
+    private final ExecutorService storeIo;
     private final ExecutorService cpu;
     /**
      * Hands analysed sites' crops to the model. Its own thread: on the CPU pool the hand-off queued behind every
@@ -135,10 +143,21 @@ public final class FeatureExtractorService implements AutoCloseable {
         this.processor = new SiteProcessor(store, models, config.getInt(ConfigKey.IMAGE_MAX_PIXELS),
             Long.parseLong(config.require(ConfigKey.EXTRACTOR_S3_RETRY_MS)));
         this.cellData = cellData != null ? cellData : new ParquetCellData(store);
-        this.io = Executors.newFixedThreadPool(Math.max(2, threads), daemon("extractor-io-" + clientId));
+        final int ioThreads = ioThreads(config, threads);
+        this.fetchIo = Executors.newFixedThreadPool(ioThreads, daemon("extractor-io-fetch-" + clientId));
+        this.storeIo = Executors.newFixedThreadPool(ioThreads, daemon("extractor-io-store-" + clientId));
         this.cpu = Executors.newFixedThreadPool(threads, daemon("extractor-cpu-" + clientId));
         this.embedHandOff = Executors.newSingleThreadExecutor(daemon("extractor-embed-" + clientId));
         this.metrics = new ExtractorMetrics(registry, inFlight, lane.name().toLowerCase(java.util.Locale.ROOT));
+    }
+
+    /** {@code phenostream.extractor.io-threads}, or max(2, analysis threads) when it is 0. */
+    static int ioThreads(final PhenoConfig config, final int analysisThreads) {
+        final int n = config.getInt(ConfigKey.EXTRACTOR_IO_THREADS);
+        if (n < 0) {
+            throw new IllegalArgumentException(ConfigKey.EXTRACTOR_IO_THREADS.key() + " must be >= 0, got " + n);
+        }
+        return n > 0 ? n : Math.max(2, analysisThreads);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(final String name) {
@@ -247,10 +266,10 @@ public final class FeatureExtractorService implements AutoCloseable {
                 .whenComplete((ok, err) -> finish(tp, record, err));
             return;
         }
-        stage(ExtractorMetrics.Stage.FETCH, io, () -> processor.fetch(set))
+        stage(ExtractorMetrics.Stage.FETCH, fetchIo, () -> processor.fetch(set))
             .thenCompose(images -> stage(ExtractorMetrics.Stage.ANALYZE, cpu, () -> processor.analyze(set, images)))
             .thenCompose(analysis -> embed(set, analysis))
-            .thenCompose(analysed -> stage(ExtractorMetrics.Stage.STORE, io, () -> withCellData(set, analysed)))
+            .thenCompose(analysed -> stage(ExtractorMetrics.Stage.STORE, storeIo, () -> withCellData(set, analysed)))
             .thenCompose(out -> {
                 final long t0 = System.nanoTime();
                 metrics.enter(ExtractorMetrics.Stage.PUBLISH);
@@ -442,7 +461,8 @@ public final class FeatureExtractorService implements AutoCloseable {
         running.set(false);
         cpu.shutdownNow();
         embedHandOff.shutdownNow();
-        io.shutdownNow();
+        fetchIo.shutdownNow();
+        storeIo.shutdownNow();
         consumer.wakeup();
         if (thread != null) {
             try {
@@ -457,7 +477,8 @@ public final class FeatureExtractorService implements AutoCloseable {
     private void shutdown() {
         cpu.shutdownNow();
         embedHandOff.shutdownNow();
-        io.shutdownNow();
+        fetchIo.shutdownNow();
+        storeIo.shutdownNow();
         models.close();
         producer.close(Duration.ofSeconds(5));
         store.close();

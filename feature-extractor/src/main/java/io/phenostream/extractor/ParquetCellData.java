@@ -6,7 +6,7 @@ import io.phenostream.extractor.analysis.SiteAnalysis;
 
 /**
  * Per-cell rows as one Parquet file per site in S3 ({@link CellTableStore}), keyed by analysis and site, with the
- * site's nucleus and cell label images beside it.
+ * site's nucleus and cell label images beside it in one object: two PUTs per site.
  */
 public final class ParquetCellData implements CellDataSink {
 

@@ -126,22 +126,20 @@ class CellTableStoreIT {
     void labelImagesGoBesideTheTable() throws Exception {
         final CellTableStore store = new CellTableStore(objects, new CellTableWriter());
         final CellTableSite site = new CellTableSite("a-masks", null, "EXP-3", "P3", "r1", WellId.parse("C04"), 3);
-        final byte[] nuclei = {1, 2, 3};
-        final byte[] cells = {4, 5};
+        final byte[] png = {1, 2, 3, 4, 5};
 
-        final Map<String, String> uris = store.uploadMasks(site, new SiteMasks(nuclei, cells));
+        final Map<String, String> uris = store.uploadMasks(site, new SiteMasks(png));
 
-        assertEquals(Map.of("nuclei", "s3://cells-it/cells/a-masks/EXP-3/P3/r1/C04-3.nuclei.png",
-            "cells", "s3://cells-it/cells/a-masks/EXP-3/P3/r1/C04-3.cells.png"), uris);
-        assertArrayEquals(nuclei, objects.get("cells-it", "cells/a-masks/EXP-3/P3/r1/C04-3.nuclei.png"));
-        assertArrayEquals(cells, objects.get("cells-it", "cells/a-masks/EXP-3/P3/r1/C04-3.cells.png"));
+        assertEquals(Map.of("nuclei-over-cells", "s3://cells-it/cells/a-masks/EXP-3/P3/r1/C04-3.nuclei-over-cells.png"),
+            uris);
+        assertArrayEquals(png, objects.get("cells-it", "cells/a-masks/EXP-3/P3/r1/C04-3.nuclei-over-cells.png"));
         final HeadObjectResponse head = objects.client().headObject(b -> b.bucket("cells-it")
-            .key("cells/a-masks/EXP-3/P3/r1/C04-3.cells.png"));
+            .key("cells/a-masks/EXP-3/P3/r1/C04-3.nuclei-over-cells.png"));
         assertEquals(CellTableStore.MASK_CONTENT_TYPE, head.contentType());
-        assertEquals(ObjectStore.sha256(cells), head.metadata().get("sha256"));
+        assertEquals(ObjectStore.sha256(png), head.metadata().get("sha256"));
         assertEquals(site.siteKey(), head.metadata().get("site-key"));
         assertEquals(Map.of(), store.uploadMasks(site, null), "no masks, nothing stored");
-        assertEquals(2, keysUnder("cells/a-masks/").size());
+        assertEquals(1, keysUnder("cells/a-masks/").size(), "one object for both label images");
     }
 
     @Test

@@ -17,6 +17,7 @@ import io.phenostream.common.events.ImageSet;
 import io.phenostream.common.events.ScoringParameters;
 import io.phenostream.common.events.SiteFeatures;
 import io.phenostream.common.image.LabelImagePng;
+import io.phenostream.common.image.StackedLabelImages;
 import io.phenostream.common.kafka.KafkaClientConfigs;
 import io.phenostream.common.kafka.Topics;
 import io.phenostream.common.s3.ObjectStore;
@@ -148,13 +149,12 @@ class FeatureExtractorServiceIT {
      */
     private static void assertMasks(final ObjectStore objects, final SiteFeatures f) {
         final String stem = f.cellDataUri().substring(0, f.cellDataUri().length() - ".parquet".length());
-        assertEquals(Map.of(SiteFeatures.NUCLEI_MASK, stem + ".nuclei.png", SiteFeatures.CELLS_MASK,
-            stem + ".cells.png"), f.masks());
+        assertEquals(Map.of(SiteFeatures.NUCLEI_OVER_CELLS_MASK, stem + ".nuclei-over-cells.png"), f.masks());
         final String prefix = "s3://" + objects.bucket() + "/";
-        final LabelImagePng nuclei = LabelImagePng.decode(objects.get(objects.bucket(),
-            f.masks().get(SiteFeatures.NUCLEI_MASK).substring(prefix.length())), "nuclei");
-        final LabelImagePng cells = LabelImagePng.decode(objects.get(objects.bucket(),
-            f.masks().get(SiteFeatures.CELLS_MASK).substring(prefix.length())), "cells");
+        final StackedLabelImages both = StackedLabelImages.decode(objects.get(objects.bucket(),
+            f.masks().get(SiteFeatures.NUCLEI_OVER_CELLS_MASK).substring(prefix.length())), "masks");
+        final LabelImagePng nuclei = both.nuclei();
+        final LabelImagePng cells = both.cells();
         assertEquals(128, nuclei.width(), "the synthetic plate's image size");
         assertEquals(128, nuclei.height());
         assertEquals(f.cellCount(), nuclei.objectCount(), f.siteKey());

@@ -19,14 +19,16 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Stores images under their content address ({@link ObjectStore#imageKey}): skipped when an object of the same
- * hash and size is already there (a re-push uploads nothing), uploaded whole with {@code Content-MD5} or in
- * parts (each with its own MD5) above the multipart threshold, then verified by size (and, for a single PUT,
- * by its ETag). S3 errors are retried with exponential backoff; after the last attempt the image fails with a
- * message naming the file and the endpoint's answer.
+ * hash and size is already there (a re-push uploads nothing), uploaded whole with {@code Content-MD5} (S3 refuses
+ * a body that does not match it; the ETag of its answer is checked too) or in parts (each with its own MD5) above
+ * the multipart threshold, a multipart object then verified by a HEAD of its size. S3 errors are retried with
+ * exponential backoff; after the last attempt the image fails with a message naming the file and the endpoint's
+ * answer.
  */
 public final class ImageUploader {
 
@@ -119,19 +121,26 @@ public final class ImageUploader {
             LOG.warn("Object {} has {} bytes, expected {}: replacing it", ref.uri(), existing.get().contentLength(),
                 digest.size());
         }
+        final boolean multipart = digest.size() >= multipartThreshold;
         metrics.time(IngestMetrics.Stage.UPLOAD, () -> retry.run(IngestMetrics.Stage.UPLOAD, fileName, () -> {
-            if (digest.size() >= multipartThreshold) {
+            if (multipart) {
                 putInParts(key, fileName, digest, body);
             } else {
-                store.client().putObject(b -> b.bucket(store.bucket()).key(key).contentMD5(digest.md5Base64())
-                    .contentLength(digest.size()).metadata(metadata(fileName)), body.whole());
+                final PutObjectResponse put = store.client().putObject(b -> b.bucket(store.bucket()).key(key)
+                    .contentMD5(digest.md5Base64()).contentLength(digest.size()).metadata(metadata(fileName)),
+                    body.whole());
+                checkEtag(ref, digest, fileName, put.eTag());
             }
             return null;
         }));
-        metrics.time(IngestMetrics.Stage.VERIFY, () -> retry.run(IngestMetrics.Stage.VERIFY, fileName, () -> {
-            verify(ref, digest, fileName);
-            return null;
-        }));
+        if (multipart) {
+            // A single PUT needs no HEAD after it: S3 checked its Content-MD5 and refuses a corrupted body (BadDigest).
+            // A multipart object has no whole-object MD5 to check, so its size is read back.
+            metrics.time(IngestMetrics.Stage.VERIFY, () -> retry.run(IngestMetrics.Stage.VERIFY, fileName, () -> {
+                verify(ref, digest, fileName);
+                return null;
+            }));
+        }
         metrics.stored(digest.size(), true);
         return new Stored(ref, true);
     }
@@ -184,7 +193,13 @@ public final class ImageUploader {
             throw new IllegalStateException(fileName + ": stored " + head.contentLength() + " bytes at " + ref.uri()
                 + ", the file has " + digest.size());
         }
-        final String etag = head.eTag() == null ? "" : head.eTag().replace("\"", "");
+        checkEtag(ref, digest, fileName, head.eTag());
+    }
+
+    /** A plain (not multipart) ETag is the object's MD5: it must be the file's. Free: it comes with the answer. */
+    private static void checkEtag(final ImageRef ref, final ContentDigest digest, final String fileName,
+                                  final String eTag) {
+        final String etag = eTag == null ? "" : eTag.replace("\"", "");
         if (!etag.contains("-") && !etag.isEmpty() && !etag.equalsIgnoreCase(digest.md5Hex())) {
             throw new IllegalStateException(fileName + ": " + ref.uri() + " has ETag " + etag + ", the file's MD5 is "
                 + digest.md5Hex());

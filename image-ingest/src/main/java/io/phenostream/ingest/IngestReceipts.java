@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HashSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Set;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
@@ -19,10 +20,17 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * published (the site's image hashes, the plate run's content), so changed content is published again. Markers
  * live under an epoch derived from the topics' ids: records published to a topic that was since deleted, or to
  * another cluster (e.g. a wiped embedded broker), do not count.
+ *
+ * <p>Several records acknowledged together share one marker ({@link #markAll}): an object named
+ * {@code batch-<digest>} whose body lists their names, one per line, so a folder push writes a receipt per chunk
+ * of sites instead of one per site. Single markers (every receipt written before batches existed, and plate runs)
+ * still count.
  */
 public final class IngestReceipts {
 
     private static final String ROOT = "ingest-receipts/";
+    /** Name prefix of a marker that lists several receipts in its body. */
+    static final String BATCH = "batch-";
 
     private final ObjectStore store;
     private final String epoch;
@@ -41,7 +49,13 @@ public final class IngestReceipts {
             final Set<String> names = new HashSet<>();
             for (final S3Object o : store.client().listObjectsV2Paginator(ListObjectsV2Request.builder()
                 .bucket(store.bucket()).prefix(prefix).build()).contents()) {
-                names.add(o.key().substring(prefix.length()));
+                final String name = o.key().substring(prefix.length());
+                if (name.startsWith(BATCH)) {
+                    new String(store.get(store.bucket(), o.key()), StandardCharsets.UTF_8).lines()
+                        .filter(l -> !l.isBlank()).forEach(names::add);
+                } else {
+                    names.add(name);
+                }
             }
             return names;
         });
@@ -50,6 +64,25 @@ public final class IngestReceipts {
     public void mark(final String runKey, final String name) {
         retry.run(IngestMetrics.Stage.PUBLISH, "receipt " + name + " of " + runKey, () ->
             store.client().putObject(b -> b.bucket(store.bucket()).key(prefix(runKey) + name), RequestBody.empty()));
+    }
+
+    /**
+     * One marker for several records of a run, all already acknowledged by Kafka: a single name is a plain marker,
+     * more go into the body of a {@code batch-} marker (named by their digest, so writing it again is harmless).
+     */
+    public void markAll(final String runKey, final List<String> names) {
+        if (names.isEmpty()) {
+            return;
+        }
+        if (names.size() == 1) {
+            mark(runKey, names.get(0));
+            return;
+        }
+        final String name = BATCH + digest(names.toArray(String[]::new));
+        final byte[] body = (String.join("\n", names) + "\n").getBytes(StandardCharsets.UTF_8);
+        retry.run(IngestMetrics.Stage.PUBLISH, "receipt " + name + " of " + runKey + " (" + names.size() + " records)",
+            () -> store.client().putObject(b -> b.bucket(store.bucket()).key(prefix(runKey) + name)
+                .contentLength((long) body.length), RequestBody.fromBytes(body)));
     }
 
     private String prefix(final String runKey) {

@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * the naming scheme, channels, wells against the plate map, and every image's header (decodable, not truncated,
  * same size and bit depth across the channels of a site); all problems are reported at once. Then the plate run
  * goes to {@code plate-runs}, the images to S3 in parallel (skipped when already stored), and each site's image
- * set to {@code image-sets} as soon as its channels are stored, so extraction starts on the first site.
+ * set to {@code image-sets} as soon as its channels are stored, so extraction starts on the first site. Image
+ * sets are sent without a wait per site; the push waits once for Kafka's acknowledgements before it returns
+ * ({@link RunSession#startPipelined}), and reports as published only the sites Kafka acknowledged.
  * Re-pushing the same folder uploads and publishes nothing (see {@link IngestReceipts}); a push interrupted by
  * an S3 or Kafka failure resumes where it stopped.
  */
@@ -187,7 +189,7 @@ public final class PlateIngestor {
             request.plateMap().layout(), plate.channels().channelNames(), plate.channels().nuclearChannel(),
             plate.channels().cellChannel(), folder.sitesPerWell(), folder.sites().size(), request.plateMap().entries(),
             "folder:" + request.dir().toAbsolutePath(), Instant.now().toString(), false);
-        final RunSession session = RunSession.start(run, request.analysis(), publisher(request.force()));
+        final RunSession session = RunSession.startPipelined(run, request.analysis(), publisher(request.force()));
 
         final int filesTotal = plate.digests().size();
         final long bytesTotal = plate.digests().values().stream().mapToLong(ContentDigest::size).sum();
@@ -215,8 +217,13 @@ public final class PlateIngestor {
                 return null;
             }));
         }
-        await(pending, request.dir());
-        session.close(null);
+        try {
+            await(pending, request.dir());
+            session.close(null); // waits once for Kafka's acknowledgement of every site sent
+        } catch (final RuntimeException e) {
+            session.stop(e); // records the sites Kafka did acknowledge, so a push again resumes after them
+            throw e;
+        }
         final RunSession.Status status = session.status();
         LOG.info("Ingested run {} ({} sites: {} published, {} already published; {} images, {} uploaded, {} bytes; "
                 + "scheme {}, analysis {})", run.runKey(), folder.sites().size(), status.sitesPublished(),

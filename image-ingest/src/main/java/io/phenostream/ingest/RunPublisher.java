@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 
 /**
  * Publishes plate runs and image sets, each at most once per content: the idempotent producer removes
@@ -100,8 +102,7 @@ public final class RunPublisher {
 
     /** @return false when the same site (same analysis, same images) was already published */
     public boolean publishSite(final ImageSet set) {
-        final String receipt = "site-" + set.analysisId() + "-" + set.well() + "-" + set.site() + "-"
-            + imageDigest(set.images());
+        final String receipt = siteReceipt(set);
         if (!force && receiptsOf(set.runKey()).contains(receipt)) {
             return false;
         }
@@ -109,6 +110,53 @@ public final class RunPublisher {
         metrics.sitePublished();
         mark(set.runKey(), receipt);
         return true;
+    }
+
+    /**
+     * Sends a site's image set without waiting for Kafka (the folder ingest, through {@link InFlightSites}); no
+     * receipt is written: the caller writes it with {@link #markAll} once the returned future has completed.
+     *
+     * @return null when the same site was already published; else the site's receipt name, once Kafka
+     *         acknowledged it (or the failure, with the topic, key and publish timeout in its message)
+     */
+    CompletableFuture<String> sendSite(final ImageSet set) {
+        final String receipt = siteReceipt(set);
+        if (!force && receiptsOf(set.runKey()).contains(receipt)) {
+            return null;
+        }
+        final String key = set.siteKey();
+        final CompletableFuture<String> acked = new CompletableFuture<>();
+        final long t0 = System.nanoTime();
+        final ProducerRecord<String, byte[]> record = new ProducerRecord<>(imageSetsTopic, key,
+            EventSerdes.imageSet().serialize(imageSetsTopic, set));
+        try {
+            producer.send(record, (meta, e) -> {
+                // the producer's I/O thread: count and hand over, no S3 here
+                if (e == null) {
+                    metrics.timer(IngestMetrics.Stage.PUBLISH).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+                    metrics.sitePublished();
+                    acked.complete(receipt);
+                } else {
+                    metrics.failure(IngestMetrics.Stage.PUBLISH);
+                    acked.completeExceptionally(publishFailure(imageSetsTopic, key, e));
+                }
+            });
+        } catch (final KafkaException | IllegalStateException e) {
+            // what send() throws instead of calling back (a closed producer, no metadata within max.block.ms)
+            metrics.failure(IngestMetrics.Stage.PUBLISH);
+            throw publishFailure(imageSetsTopic, key, e);
+        }
+        return acked;
+    }
+
+    /** Records that Kafka acknowledged these records of a run: one receipt object for all of them. */
+    void markAll(final String runKey, final List<String> names) {
+        receipts.markAll(runKey, names);
+        receiptsOf(runKey).addAll(names);
+    }
+
+    private static String siteReceipt(final ImageSet set) {
+        return "site-" + set.analysisId() + "-" + set.well() + "-" + set.site() + "-" + imageDigest(set.images());
     }
 
     static String imageDigest(final List<ImageRef> refs) {
@@ -139,11 +187,15 @@ public final class RunPublisher {
             metrics.timer(IngestMetrics.Stage.PUBLISH).record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
         } catch (final ExecutionException e) {
             metrics.failure(IngestMetrics.Stage.PUBLISH);
-            throw new IllegalStateException("Cannot publish " + key + " to " + topic + " (Kafka retried for up to "
-                + timeoutMs + " ms): " + e.getCause().getMessage(), e.getCause());
+            throw publishFailure(topic, key, e.getCause());
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while publishing " + key, e);
         }
+    }
+
+    private IllegalStateException publishFailure(final String topic, final String key, final Throwable cause) {
+        return new IllegalStateException("Cannot publish " + key + " to " + topic + " (Kafka retried for up to "
+            + timeoutMs + " ms): " + cause.getMessage(), cause);
     }
 }

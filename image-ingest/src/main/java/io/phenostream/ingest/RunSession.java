@@ -23,6 +23,11 @@ import java.util.stream.Collectors;
  * plate is still being imaged. A run opened with {@code open = true} takes sites until {@link #close} publishes
  * its final site count; a folder ingest publishes it closed, with the count of sites found, and closes the
  * session once its sites are in.
+ *
+ * <p>A session {@link #start started} for HTTP publishes each site before {@link #add} returns (the reply says
+ * whether it was published). A {@link #startPipelined pipelined} one (the folder ingest) sends each site without
+ * waiting for Kafka ({@link InFlightSites}); {@link #close} waits for the acknowledgements, and {@link #stop}
+ * records what was acknowledged when the push fails.
  */
 public final class RunSession {
 
@@ -35,6 +40,8 @@ public final class RunSession {
     }
 
     private final RunPublisher publisher;
+    /** Sites sent and not waited for; null when each site is published before add() returns. */
+    private final InFlightSites inFlight;
     private final AnalysisSpec analysis;
     private final Map<WellId, PlateMapEntry> plateMap;
     private final Map<PlateFolder.SiteId, Map<String, Channel>> pending = new TreeMap<>();
@@ -44,17 +51,29 @@ public final class RunSession {
     private int published;
     private int alreadyPublished;
 
-    private RunSession(final PlateRun run, final AnalysisSpec analysis, final RunPublisher publisher) {
+    private RunSession(final PlateRun run, final AnalysisSpec analysis, final RunPublisher publisher,
+                       final boolean pipelined) {
         this.run = run;
         this.analysis = analysis;
         this.publisher = publisher;
+        this.inFlight = pipelined ? new InFlightSites(publisher, run.runKey()) : null;
         this.plateMap = run.plateMap().stream().collect(Collectors.toMap(PlateMapEntry::well, e -> e));
     }
 
     /** Publishes the plate run (unless already published with the same content) and takes its sites. */
     public static RunSession start(final PlateRun run, final AnalysisSpec analysis, final RunPublisher publisher) {
         publisher.publishRun(run);
-        return new RunSession(run, analysis, publisher);
+        return new RunSession(run, analysis, publisher, false);
+    }
+
+    /**
+     * As {@link #start}, but sites go to Kafka without a wait each: {@link #add} returns once the site is sent,
+     * and {@link #close} (or {@link #stop} on failure) waits for Kafka once for all of them.
+     */
+    public static RunSession startPipelined(final PlateRun run, final AnalysisSpec analysis,
+                                            final RunPublisher publisher) {
+        publisher.publishRun(run);
+        return new RunSession(run, analysis, publisher, true);
     }
 
     public synchronized PlateRun run() {
@@ -66,9 +85,10 @@ public final class RunSession {
     }
 
     /**
-     * Adds one stored channel image of a site; publishes the site's image set when this completes it.
+     * Adds one stored channel image of a site; publishes the site's image set when this completes it (a
+     * pipelined session sends it, and counts it published once Kafka acknowledged it).
      *
-     * @return the image set published, if this image completed its site
+     * @return the image set published (or sent), if this image completed its site
      * @throws IllegalArgumentException naming the file when the image does not belong to this run
      */
     public Optional<ImageSet> add(final WellId well, final int site, final ImageRef ref, final ImageHeader header) {
@@ -127,7 +147,7 @@ public final class RunSession {
         // Publishing outside the lock lets the other upload threads go on adding channels meanwhile.
         final boolean sent;
         try {
-            sent = publisher.publishSite(set);
+            sent = inFlight != null ? inFlight.send(set) : publisher.publishSite(set);
         } catch (final RuntimeException e) {
             synchronized (this) {
                 // not published: the site waits for a retry of any of its channels
@@ -141,10 +161,10 @@ public final class RunSession {
             throw e;
         }
         synchronized (this) {
-            if (sent) {
-                published++;
-            } else {
+            if (!sent) {
                 alreadyPublished++;
+            } else if (inFlight == null) {
+                published++; // a pipelined session counts its sites when Kafka acknowledges them
             }
         }
         return Optional.of(set);
@@ -157,6 +177,9 @@ public final class RunSession {
      * @param finalSites the number of sites imaged, or null for the number of sites published
      */
     public synchronized PlateRun close(final Integer finalSites) {
+        if (inFlight != null) {
+            inFlight.awaitAll(); // a closed run's results may be final: its sites go out before it
+        }
         if (!pending.isEmpty()) {
             throw new PlateRejectedException("Closing run " + run.runKey(), incomplete().entrySet().stream()
                 .map(e -> e.getKey() + " has only " + e.getValue() + " of " + run.channels()).toList());
@@ -175,9 +198,22 @@ public final class RunSession {
         return run;
     }
 
+    /**
+     * After a failed push: takes no more sites, waits for Kafka's answer on the sites already sent and records
+     * those acknowledged (a resumed push starts after them). Errors of its own go to {@code cause} as suppressed.
+     */
+    public void stop(final Throwable cause) {
+        synchronized (this) {
+            closed = true;
+        }
+        if (inFlight != null) {
+            inFlight.stop(cause);
+        }
+    }
+
     public synchronized Status status() {
-        return new Status(run.runKey(), analysis.analysisId(), run.open(), run.expectedSites(), published,
-            alreadyPublished, incomplete());
+        return new Status(run.runKey(), analysis.analysisId(), run.open(), run.expectedSites(),
+            published + (inFlight == null ? 0 : inFlight.published()), alreadyPublished, incomplete());
     }
 
     private Map<String, List<String>> incomplete() {

@@ -25,6 +25,8 @@ import io.phenostream.common.synth.SynthOptions;
 import io.phenostream.common.synth.SyntheticPlateGenerator;
 import io.phenostream.common.synth.TiffWriter;
 import io.phenostream.infra.LocalInfrastructure;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,13 +36,16 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -50,6 +55,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * The folder ingest against the embedded S3 and Kafka: a synthetic plate, the real Transfluor row, every kind
@@ -136,6 +143,18 @@ class PlateIngestorIT {
         return out;
     }
 
+    /** The keys of a run's receipt objects, whatever their epoch. */
+    private static List<String> receiptKeys(final String runKey) {
+        return objects.client().listObjectsV2Paginator(b -> b.bucket(objects.bucket()).prefix("ingest-receipts/"))
+            .contents().stream().map(o -> o.key()).filter(k -> k.contains("/" + runKey + "/")).toList();
+    }
+
+    /** Every receipt name of a run, batches read as the ingest reads them. */
+    private static Set<String> receipts(final String runKey) {
+        return new IngestReceipts(objects, RunPublisher.epoch(config), new S3Retry(objects.client(), config,
+            new IngestMetrics(new SimpleMeterRegistry()))).list(runKey);
+    }
+
     @Test
     void syntheticPlateIsStoredAndPublishedOnceEvenWhenPushedTwice() throws Exception {
         final Path dir = synthPlate("SYN-1", 1);
@@ -171,6 +190,14 @@ class PlateIngestorIT {
         assertEquals(first.bytes(), registry.find("phenostream.ingest.bytes").tag("outcome", "uploaded").counter()
             .count(), 0.5);
         assertEquals(288, registry.find("phenostream.ingest.stage").tag("stage", "upload").timer().count());
+        assertEquals(null, registry.find("phenostream.ingest.stage").tag("stage", "verify").timer(),
+            "no HEAD after a single PUT that carried Content-MD5");
+        assertEquals(97, registry.find("phenostream.ingest.stage").tag("stage", "publish").timer().count(),
+            "the plate run and 96 acknowledged image sets");
+        // one receipt per chunk of acknowledged sites, not one per site, and they name every site
+        final List<String> receiptObjects = receiptKeys(first.run().runKey());
+        assertTrue(receiptObjects.size() < 1 + 96 / 2, receiptObjects.size() + " receipt objects: " + receiptObjects);
+        assertEquals(97, receipts(first.run().runKey()).size(), "the plate run's receipt and 96 sites'");
 
         final SimpleMeterRegistry again = new SimpleMeterRegistry();
         final IngestResult second = ingestor(again).ingest(request(dir, "E-SYN", "SYN-1", null), (a, b, c, d) -> { });
@@ -208,6 +235,75 @@ class PlateIngestorIT {
         final List<ConsumerRecord<String, byte[]>> runs = records(Topics.PLATE_RUNS, "E-RES/SYN-2/r1");
         assertEquals(2, runs.size(), "the run's site count changed, so the plate run is published again");
         assertEquals(96, EventSerdes.plateRun().deserialize(runs.get(1).topic(), runs.get(1).value()).expectedSites());
+    }
+
+    @Test
+    void aSiteKafkaRefusesStopsThePushAndAPushAgainPublishesExactlyTheRest() throws Exception {
+        final Path dir = synthPlate("K-SITE", 10);
+        final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        final IllegalStateException e = assertThrows(IllegalStateException.class, () ->
+            new PlateIngestor(objects, refusing(producer, "/C03/"), config, registry)
+                .ingest(request(dir, "E-KS", "K-SITE", "r1"), (a, b, c, d) -> { }));
+        assertTrue(e.getMessage().contains("Cannot publish E-KS/K-SITE/r1/C03/0 to ")
+            && e.getMessage().contains("broker refused C03"), e.getMessage());
+        assertTrue(e.getMessage().contains("pushing the folder again publishes the rest"), e.getMessage());
+        assertEquals(1.0, registry.find("phenostream.ingest.failures").tag("stage", "publish").counter().count());
+        // the push stops at the refusal; what Kafka acknowledged until then is published and recorded, nothing else
+        final List<String> keys = records(Topics.IMAGE_SETS, "E-KS/K-SITE/r1/").stream().map(ConsumerRecord::key)
+            .toList();
+        final int acknowledged = keys.size();
+        assertTrue(acknowledged < 96, acknowledged + " sites");
+        assertFalse(keys.contains("E-KS/K-SITE/r1/C03/0"));
+        assertEquals(acknowledged, registry.find("phenostream.ingest.sites.published").counter().count(),
+            "only acknowledged sites count as published");
+        final Set<String> receipts = receipts("E-KS/K-SITE/r1");
+        assertEquals(acknowledged, receipts.stream().filter(r -> r.startsWith("site-")).count(),
+            "every acknowledged site has its receipt");
+        assertTrue(receipts.stream().noneMatch(r -> r.contains("-C03-0-")), "the refused site has none");
+
+        final IngestResult again = ingestor(new SimpleMeterRegistry()).ingest(request(dir, "E-KS", "K-SITE", "r1"),
+            (a, b, c, d) -> { });
+        assertEquals(96 - acknowledged, again.sitesPublished(), "exactly the sites not acknowledged before");
+        assertEquals(acknowledged, again.sitesAlreadyPublished());
+        final List<String> after = records(Topics.IMAGE_SETS, "E-KS/K-SITE/r1/").stream().map(ConsumerRecord::key)
+            .toList();
+        assertEquals(96, after.size());
+        assertEquals(96, new HashSet<>(after).size(), "no site published twice");
+    }
+
+    /** A producer whose sends of keys containing {@code refused} fail as a broker error would, the rest go through. */
+    @SuppressWarnings("unchecked")
+    private static Producer<String, byte[]> refusing(final Producer<String, byte[]> real, final String refused) {
+        return (Producer<String, byte[]>) Proxy.newProxyInstance(Producer.class.getClassLoader(),
+            new Class<?>[] {Producer.class}, (proxy, method, args) -> {
+                if (method.getName().equals("send") && args.length == 2
+                    && ((ProducerRecord<String, byte[]>) args[0]).key().contains(refused)) {
+                    final String well = refused.replace("/", "");
+                    final Exception error = new org.apache.kafka.common.errors.NotEnoughReplicasException(
+                        "broker refused " + well);
+                    ((Callback) args[1]).onCompletion(null, error);
+                    return CompletableFuture.failedFuture(error);
+                }
+                try {
+                    return method.invoke(real, args);
+                } catch (final InvocationTargetException ex) {
+                    throw ex.getCause();
+                }
+            });
+    }
+
+    @Test
+    void s3RefusesASinglePutWhoseBodyDoesNotMatchItsContentMd5() {
+        // why the ingest needs no HEAD after a single PUT: the server checks the body against Content-MD5
+        final byte[] body = "an image, corrupted on the way".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        final String md5OfAnotherBody = ContentDigest.of("an image".getBytes(java.nio.charset.StandardCharsets.UTF_8))
+            .md5Base64();
+        final S3Exception e = assertThrows(S3Exception.class, () -> objects.client().putObject(b -> b
+            .bucket(objects.bucket()).key("md5-check/corrupted").contentMD5(md5OfAnotherBody),
+            RequestBody.fromBytes(body)));
+        assertEquals(400, e.statusCode(), e.getMessage());
+        assertTrue(objects.client().listObjectsV2(b -> b.bucket(objects.bucket()).prefix("md5-check/")).contents()
+            .isEmpty(), "nothing stored");
     }
 
     @Test
@@ -321,6 +417,8 @@ class PlateIngestorIT {
         final String etag = objects.client().headObject(b -> b.bucket(objects.bucket()).key(stored.ref().key())).eTag();
         assertTrue(etag.endsWith("-2\""), "multipart ETag " + etag);
         assertFalse(uploader.store("DNA", big).uploaded(), "present with the same size: skipped");
+        assertEquals(1, registry.find("phenostream.ingest.stage").tag("stage", "verify").timer().count(),
+            "a multipart upload is still verified by a HEAD");
     }
 
     @Test

@@ -37,6 +37,9 @@ public enum ConfigKey {
     EXTRACTOR_S3_RETRY_MS("phenostream.extractor.s3-retry-ms", "300000",
         "how long the extractor retries a site's images while S3 is unreachable (transport errors, 5xx, throttling) "
             + "before dead-lettering the site"),
+    EXTRACTOR_IO_THREADS("phenostream.extractor.io-threads", "0",
+        "S3 threads of a worker's fetch pool, and as many again in its store pool (so fetches never queue behind "
+            + "stores); 0 = max(2, analysis threads)"),
     EXTRACTOR_REPLAY_THREADS("phenostream.extractor.replay.threads", "1",
         "image analysis threads of a replay worker (image-sets-replay); 0 = number of cores"),
     MANAGEMENT_PORT("phenostream.management.port", "9400",

@@ -15,9 +15,11 @@ import java.util.Map;
  * ({@code illum-identity} before a plate has enough sites for an estimate); {@code embedding} is the per-dimension
  * median over the site's cells of the model's embeddings (empty without a model).
  *
- * <p>{@code masks} names, per role ({@link #NUCLEI_MASK}, {@link #CELLS_MASK}), the {@code s3://} URI of the label
- * image the features were measured on (16-bit grayscale PNG, pixel = object label, 0 = background). Empty for
- * failed sites and for records written before masks were stored (the field is optional: schema version 1).
+ * <p>{@code masks} names, per role, the {@code s3://} URI of the label images the features were measured on
+ * (16-bit grayscale PNG, pixel = object label, 0 = background): {@link #NUCLEI_OVER_CELLS_MASK}, one object with
+ * both (nucleus labels above cell labels, {@code io.phenostream.common.image.StackedLabelImages}), or in records
+ * of earlier extractors {@link #NUCLEI_MASK} and {@link #CELLS_MASK}, one object each. Empty for failed sites and
+ * for records written before masks were stored (the field is optional: schema version 1).
  */
 public record SiteFeatures(int schemaVersion, String analysisId, AnalysisSpec analysis, String experimentId,
                            String plateId, String runId, WellId well, int site, Status status, String error,
@@ -31,6 +33,11 @@ public record SiteFeatures(int schemaVersion, String analysisId, AnalysisSpec an
     public static final String NUCLEI_MASK = "nuclei";
     /** {@link #masks} role of the cell label image. */
     public static final String CELLS_MASK = "cells";
+    /**
+     * {@link #masks} role of the one label image holding both: nucleus labels in the top half, cell labels in the
+     * bottom half (twice the image's height). What the extractor writes; the two roles above are older records'.
+     */
+    public static final String NUCLEI_OVER_CELLS_MASK = "nuclei-over-cells";
 
     public enum Status { OK, FAILED }
 

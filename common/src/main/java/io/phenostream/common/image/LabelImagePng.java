@@ -40,6 +40,14 @@ public record LabelImagePng(int width, int height, int[] labels) {
         return new LabelImagePng(img.getWidth(), img.getHeight(), labels);
     }
 
+    /** Rows {@code from} (inclusive) to {@code to} (exclusive) as an image of their own. */
+    public LabelImagePng rows(final int from, final int to) {
+        if (from < 0 || to > height || from >= to) {
+            throw new IllegalArgumentException("Rows " + from + ".." + to + " are not within 0.." + height);
+        }
+        return new LabelImagePng(width, to - from, java.util.Arrays.copyOfRange(labels, from * width, to * width));
+    }
+
     /** Number of distinct non-zero labels. */
     public int objectCount() {
         return (int) java.util.Arrays.stream(labels).filter(l -> l != 0).distinct().count();

@@ -72,4 +72,23 @@ class LabelOutlinesTest {
         ImageIO.write(rgb, "png", colour);
         assertThrows(IllegalArgumentException.class, () -> LabelImagePng.decode(colour.toByteArray(), "rgb.png"));
     }
+
+    @Test
+    void splitsNucleiOverCellsIntoItsTwoHalves() throws IOException {
+        // 3 x 2 nucleus labels over 3 x 2 cell labels: one 3 x 4 PNG
+        final int[] stacked = {0, 1, 0, 0, 0, 0, /* cells */ 1, 1, 1, 0, 2, 2};
+        final BufferedImage img = new BufferedImage(3, 4, BufferedImage.TYPE_USHORT_GRAY);
+        img.getRaster().setPixels(0, 0, 3, 4, stacked);
+        final ByteArrayOutputStream png = new ByteArrayOutputStream();
+        ImageIO.write(img, "png", png);
+        final StackedLabelImages both = StackedLabelImages.decode(png.toByteArray(), "site.png");
+        assertEquals(3, both.nuclei().width());
+        assertEquals(2, both.nuclei().height());
+        assertArrayEquals(new int[] {0, 1, 0, 0, 0, 0}, both.nuclei().labels());
+        assertArrayEquals(new int[] {1, 1, 1, 0, 2, 2}, both.cells().labels());
+        final BufferedImage odd = new BufferedImage(3, 3, BufferedImage.TYPE_USHORT_GRAY);
+        final ByteArrayOutputStream oddPng = new ByteArrayOutputStream();
+        ImageIO.write(odd, "png", oddPng);
+        assertThrows(IllegalArgumentException.class, () -> StackedLabelImages.decode(oddPng.toByteArray(), "odd"));
+    }
 }

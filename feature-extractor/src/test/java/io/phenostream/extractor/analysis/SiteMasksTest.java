@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.phenostream.common.image.LabelImagePng;
+import io.phenostream.common.image.StackedLabelImages;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -23,8 +24,10 @@ class SiteMasksTest {
         assertEquals(12, analysis.cellCount());
         assertNotNull(analysis.masks());
 
-        final LabelImagePng nuclei = LabelImagePng.decode(analysis.masks().nucleiPng(), "nuclei");
-        final LabelImagePng cells = LabelImagePng.decode(analysis.masks().cellsPng(), "cells");
+        final StackedLabelImages both = StackedLabelImages.decode(analysis.masks().png(), "masks");
+        final LabelImagePng nuclei = both.nuclei();
+        final LabelImagePng cells = both.cells();
+        assertEquals(512, LabelImagePng.decode(analysis.masks().png(), "masks").height(), "one PNG, nuclei over cells");
         assertEquals(256, nuclei.width());
         assertEquals(256, nuclei.height());
         assertEquals(256, cells.width());
@@ -57,7 +60,7 @@ class SiteMasksTest {
     void anEmptySiteHasEmptyMasks() {
         final SiteAnalysis analysis = SiteAnalyzerTest.analyzeNuclei(new SyntheticSite(64, 48));
         assertEquals(0, analysis.cellCount());
-        final LabelImagePng nuclei = LabelImagePng.decode(analysis.masks().nucleiPng(), "nuclei");
+        final LabelImagePng nuclei = StackedLabelImages.decode(analysis.masks().png(), "masks").nuclei();
         assertEquals(64, nuclei.width());
         assertEquals(48, nuclei.height());
         assertEquals(0, nuclei.maxLabel());

@@ -4,6 +4,7 @@ import io.phenostream.common.events.ImageRef;
 import io.phenostream.common.events.SiteFeatures;
 import io.phenostream.common.image.LabelImagePng;
 import io.phenostream.common.image.LabelOutlines;
+import io.phenostream.common.image.StackedLabelImages;
 import io.phenostream.common.s3.ObjectStore;
 import io.phenostream.common.synth.TiffImage;
 import io.phenostream.common.synth.TiffReader;
@@ -24,9 +25,9 @@ import javax.imageio.ImageIO;
  * its 0.5th and 99.5th percentiles (as image viewers do for microscopy), box-downsampled to {@code size} on its
  * longest side and encoded as an 8-bit grayscale PNG.
  *
- * <p>With outlines asked for and label images stored for the site (the extractor's {@code nuclei} / {@code cells}
- * masks), the thumbnail is an RGB PNG with the segmentation drawn over it: outline pixels are found on the
- * full-resolution labels ({@link LabelOutlines}) and a thumbnail pixel is coloured when any outline pixel falls in
+ * <p>With outlines asked for and label images stored for the site (the extractor's {@code nuclei-over-cells}
+ * mask, one object with both; or, from earlier extractors, its {@code nuclei} / {@code cells} masks), the
+ * thumbnail is an RGB PNG with the segmentation drawn over it: outline pixels are found on the full-resolution labels ({@link LabelOutlines}) and a thumbnail pixel is coloured when any outline pixel falls in
  * the block it averages, so thin outlines survive downsampling. Cell outlines are {@link #CELL_OUTLINE}, nucleus
  * outlines {@link #NUCLEUS_OUTLINE} (drawn last, so they win where both meet).
  *
@@ -67,18 +68,26 @@ public final class S3SiteThumbnails implements SiteThumbnails {
     @Override
     public byte[] render(final ImageRef image, final Map<String, String> masks, final int size,
                          final boolean outlines) {
-        final String nucleiUri = outlines ? masks.get(SiteFeatures.NUCLEI_MASK) : null;
-        final String cellsUri = outlines ? masks.get(SiteFeatures.CELLS_MASK) : null;
-        final String key = image.sha256() + "/" + size
-            + (nucleiUri == null && cellsUri == null ? "/plain" : "/outlines/" + nucleiUri + "|" + cellsUri);
+        final String stackedUri = outlines ? masks.get(SiteFeatures.NUCLEI_OVER_CELLS_MASK) : null;
+        // records of earlier extractors name one object per role
+        final String nucleiUri = outlines && stackedUri == null ? masks.get(SiteFeatures.NUCLEI_MASK) : null;
+        final String cellsUri = outlines && stackedUri == null ? masks.get(SiteFeatures.CELLS_MASK) : null;
+        final String key = image.sha256() + "/" + size + (stackedUri != null ? "/outlines/" + stackedUri
+            : nucleiUri == null && cellsUri == null ? "/plain" : "/outlines/" + nucleiUri + "|" + cellsUri);
         synchronized (cache) {
             final byte[] hit = cache.get(key);
             if (hit != null) {
                 return hit;
             }
         }
-        final byte[] png = thumbnail(objects.get(image.bucket(), image.key()), image.uri(), size,
-            labels(nucleiUri), labels(cellsUri));
+        final byte[] bytes = objects.get(image.bucket(), image.key());
+        final byte[] png;
+        if (stackedUri != null) {
+            final StackedLabelImages labels = StackedLabelImages.decode(get(stackedUri), stackedUri);
+            png = thumbnail(bytes, image.uri(), size, labels.nuclei(), labels.cells());
+        } else {
+            png = thumbnail(bytes, image.uri(), size, labels(nucleiUri), labels(cellsUri));
+        }
         synchronized (cache) {
             cache.put(key, png);
         }
@@ -86,14 +95,15 @@ public final class S3SiteThumbnails implements SiteThumbnails {
     }
 
     private LabelImagePng labels(final String uri) {
-        if (uri == null) {
-            return null;
-        }
+        return uri == null ? null : LabelImagePng.decode(get(uri), uri);
+    }
+
+    private byte[] get(final String uri) {
         if (!uri.startsWith("s3://") || uri.indexOf('/', 5) < 0) {
             throw new IllegalArgumentException("Mask URI " + uri + " is not s3://bucket/key");
         }
         final int slash = uri.indexOf('/', 5);
-        return LabelImagePng.decode(objects.get(uri.substring(5, slash), uri.substring(slash + 1)), uri);
+        return objects.get(uri.substring(5, slash), uri.substring(slash + 1));
     }
 
     /** The grayscale PNG thumbnail of encoded image bytes (TIFF or an ImageIO format). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.phenostream.common.events.ImageRef;
+import io.phenostream.common.events.SiteFeatures;
 import io.phenostream.common.image.LabelImagePng;
 import io.phenostream.common.synth.TiffWriter;
 import java.awt.image.BufferedImage;
@@ -163,6 +164,26 @@ class S3SiteThumbnailsTest {
             "outlined and grey thumbnails are cached apart; the grey one once for both requests");
         thumbnails.render(image, masks, 10, true);
         assertEquals(4, fetched.size(), "cached");
+    }
+
+    @Test
+    void rendersOutlinesFromTheOneObjectHoldingNucleiOverCells() throws Exception {
+        // what the extractor writes now: one PNG of 2H rows, nucleus labels above cell labels
+        final int[] stacked = new int[2 * W * H];
+        System.arraycopy(NUCLEI, 0, stacked, 0, W * H);
+        System.arraycopy(CELLS, 0, stacked, W * H, W * H);
+        final Map<String, byte[]> objects = Map.of("b/img", ramp(), "b/m.nuclei-over-cells.png",
+            labelPng(stacked, W, 2 * H));
+        final List<String> fetched = new java.util.ArrayList<>();
+        final S3SiteThumbnails thumbnails = new S3SiteThumbnails((bucket, key) -> {
+            fetched.add(bucket + "/" + key);
+            return objects.get(bucket + "/" + key);
+        });
+        final ImageRef image = new ImageRef("DNA", "b", "img", "sha-img", 1, "img.tif");
+
+        assertOutlines(EXPECTED, ImageIO.read(new ByteArrayInputStream(thumbnails.render(image,
+            Map.of(SiteFeatures.NUCLEI_OVER_CELLS_MASK, "s3://b/m.nuclei-over-cells.png"), 10, true))));
+        assertEquals(List.of("b/img", "b/m.nuclei-over-cells.png"), fetched, "one GET for both label images");
     }
 
     @Test
