@@ -111,4 +111,15 @@ public final class AnalysisStages {
                                  final List<String> order, final Labels nuclei) {
         return cropper.crop(pixels, order, nuclei.image);
     }
+
+    /** Adds one decoded channel image of a site to a run's illumination sums, as the estimator does per site. */
+    public static boolean accumulateIllumination(final IlluminationAccumulator accumulator, final String siteKey,
+                                                 final Mat image) {
+        return accumulator.add(siteKey, image);
+    }
+
+    /** Divides a decoded channel image by an illumination function, as the analyzer corrects each channel. */
+    public static Mat correctIllumination(final IlluminationFunction function, final Mat image, final Scope scope) {
+        return function.apply(image, scope.mats);
+    }
 }
