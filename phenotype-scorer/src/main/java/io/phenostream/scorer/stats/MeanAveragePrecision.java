@@ -166,6 +166,14 @@ public final class MeanAveragePrecision {
     }
 
     /**
+     * Bytes held by the cache of null distributions: at most {@value #CACHE_LIMIT} arrays (about 10 MB at the
+     * default size), filled as new (P, T) configurations appear; for memory accounting (the soak test).
+     */
+    public static long cachedNullBytes() {
+        return NULLS.values().stream().mapToLong(a -> 16L + 8L * a.length).sum();
+    }
+
+    /**
      * {@code size} APs of random rankings of {@code positives} positives among {@code total} references, in
      * draw order (sample s of two configurations are independent draws). Deterministic in (seed, positives,
      * total); the array is shared, do not modify it.
