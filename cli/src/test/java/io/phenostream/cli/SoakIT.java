@@ -44,7 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * least-squares slope per plate and its last-minus-reference growth stay under bounds, threads and descriptors
  * return to the level at the end of the warm-up (plus a small slack).
  *
- * <p>CI runs the short version (5 plates of 96 wells x 1 site x 128 px, 2 of them warm-up: 75 s to 4 min on a
+ * <p>CI runs the short version (6 plates of 96 wells x 1 site x 128 px, 3 of them warm-up: 75 s to 4 min on a
  * loaded 2-core machine).
  * The long version is the same test with more plates, e.g.
  * {@code -Dphenostream.soak.plates=50 -Dphenostream.soak.size=192} (see {@code cli/README.md}).
@@ -56,8 +56,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class SoakIT {
 
-    static final int PLATES = Integer.getInteger("phenostream.soak.plates", 5);
-    static final int WARMUP = Integer.getInteger("phenostream.soak.warmup", 2);
+    static final int PLATES = Integer.getInteger("phenostream.soak.plates", 6);
+    static final int WARMUP = Integer.getInteger("phenostream.soak.warmup", 3);
     static final int WELLS = Integer.getInteger("phenostream.soak.wells", 96);
     static final int SITES = Integer.getInteger("phenostream.soak.sites", 1);
     static final int SIZE = Integer.getInteger("phenostream.soak.size", 128);
