@@ -371,7 +371,7 @@ final class PipelineReport {
         final double[] ms = costs.stream().mapToDouble(c -> c.nanos() / 1e6).toArray();
         final double[] fit = linearFit(cells, ms);
         sb.append("#### Cost per site against cells per site\n\n");
-        sb.append(String.format(Locale.ROOT, "The synthetic plates have no density option; their wells vary in cell "
+        sb.append(String.format(Locale.ROOT, "The harness's plates keep the default density (SiteAnalysisBenchmark -p cellDensity sweeps it); their wells vary in cell "
                 + "count (seeding density, cytotoxic compounds). Thread time of each site in the bare loop (all passes, "
                 + "all thread counts, %d sites): least squares **%.2f ms + %.3f ms per cell** (R^2 %.2f).%n%n",
             costs.size(), fit[0], fit[1], fit[2]));
