@@ -5,6 +5,7 @@ import io.phenostream.common.events.EventSerdes;
 import io.phenostream.common.events.Keys;
 import io.phenostream.common.events.PlateQc;
 import io.phenostream.common.events.PlateRun;
+import io.phenostream.common.events.ScoringParameters;
 import io.phenostream.common.events.SiteFeatures;
 import io.phenostream.common.events.WellProfile;
 import io.phenostream.common.json.JsonSerde;
@@ -35,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * {@code runKey|analysisId|well/site}, so a re-delivered site replaces itself), and marks the (run, analysis)
  * pairs that changed. A wall-clock punctuator rescores the changed plates: incremental results while a plate
  * streams in, bounded work however fast sites arrive, and the final result within one interval of the last
- * site. While a plate is RUNNING its plate QC is emitted at every rescoring, but its well profiles and plate scores
- * (which feed the compound scores) only each time another {@code partialStep} share of its expected sites has
- * arrived: rescoring moves every well (the controls' median and MAD move), so emitting them all every second would
+ * site. While a plate is RUNNING its plate QC is emitted at every rescoring, but the plate is scored, and its well
+ * profiles and plate scores (which feed the compound scores) emitted, only each time another {@code partialStep}
+ * share of its expected sites has arrived; in between, {@link PlateScorer#progress} counts its sites without
+ * scoring (a scoring with an embedding takes seconds for a 384-well plate). Rescoring moves every well (the controls' median and MAD move), so emitting them all every second would
  * write wells x seconds rows per plate, and a plate imaged over an hour would write millions. Final results are
  * always emitted. Every well profile and plate QC it emits is also kept in {@code well-profiles-store} and
  * {@code plate-qc-store}, the stores interactive queries read. Records that cannot be read go to the dead-letter
@@ -157,10 +159,21 @@ final class PlateScoringProcessor implements Processor<String, ScorerInput, Stri
             if (plateSites.isEmpty()) {
                 continue;
             }
+            final PlateQc previous = qcResults.get(analysisRun);
             final PlateScoring scoring;
             try {
-                scoring = PlateScorer.score(run, analysisId, plateSites.get(0).analysis().scoring(), plateSites,
-                    Instant.ofEpochMilli(now));
+                final ScoringParameters params = plateSites.get(0).analysis().scoring();
+                if (previous != null && partialStep > 0) {
+                    // Between two partial updates only the plate's progress moves: count, do not score.
+                    final PlateQc progress = PlateScorer.progress(run, analysisId, params, plateSites, previous,
+                        Instant.ofEpochMilli(now));
+                    if (!partialResultsDue(previous, progress, partialStep)) {
+                        qcResults.put(analysisRun, progress);
+                        context.forward(new Record<>(analysisRun, ScorerOutput.of(progress), now));
+                        continue;
+                    }
+                }
+                scoring = PlateScorer.score(run, analysisId, params, plateSites, Instant.ofEpochMilli(now));
             } catch (final RuntimeException e) {
                 // A plate the statistics cannot handle must not stop the stream thread: that would halt every
                 // plate and, as the state is unchanged on restart, crash again. It is dead-lettered (visible,
@@ -172,20 +185,15 @@ final class PlateScoringProcessor implements Processor<String, ScorerInput, Stri
                     null, analysisRun.getBytes(StandardCharsets.UTF_8), null)), now));
                 continue;
             }
-            final boolean wellsDue = partialResultsDue(qcResults.get(analysisRun), scoring.qc(), partialStep);
-            if (wellsDue) {
-                for (final WellProfile well : scoring.wells()) {
-                    final String wellKey = Keys.well(analysisId, runKey, well.well());
-                    wellResults.put(wellKey, well);
-                    context.forward(new Record<>(wellKey, ScorerOutput.of(well), now));
-                }
+            for (final WellProfile well : scoring.wells()) {
+                final String wellKey = Keys.well(analysisId, runKey, well.well());
+                wellResults.put(wellKey, well);
+                context.forward(new Record<>(wellKey, ScorerOutput.of(well), now));
             }
             qcResults.put(analysisRun, scoring.qc());
             context.forward(new Record<>(analysisRun, ScorerOutput.of(scoring.qc()), now));
-            if (wellsDue) {
-                context.forward(new Record<>(Keys.experiment(analysisId, run.experimentId()),
-                    ScorerOutput.of(scoring.plateScores()), now));
-            }
+            context.forward(new Record<>(Keys.experiment(analysisId, run.experimentId()),
+                ScorerOutput.of(scoring.plateScores()), now));
         }
     }
 }

@@ -10,11 +10,14 @@ import io.phenostream.common.events.CompoundScore;
 import io.phenostream.common.events.EventSerdes;
 import io.phenostream.common.events.PlateQc;
 import io.phenostream.common.events.PlateRun;
+import io.phenostream.common.events.ScoringParameters;
 import io.phenostream.common.events.SiteFeatures;
 import io.phenostream.common.events.WellProfile;
 import io.phenostream.common.kafka.Topics;
+import io.phenostream.scorer.plate.PlateScorer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +61,28 @@ class PartialResultsStepTest {
             "step 0: every rescoring");
         // Fewer expected sites than 1 / step: every site is its own block.
         assertTrue(PlateScoringProcessor.partialResultsDue(qc(1, 4, running), qc(2, 4, running), 0.1));
+    }
+
+    @Test
+    void progressCountsAsAScoringDoesAndKeepsTheScoredFigures() {
+        final PlateRun run = PhenotypeScorerTopologyTest.plate("P1");
+        final List<SiteFeatures> all = PhenotypeScorerTopologyTest.sitesOf(run, 3);
+        final ScoringParameters params = all.get(0).analysis().scoring();
+        final Instant t = Instant.parse("2026-11-27T00:00:00Z");
+        final PlateQc scoredEarlier = PlateScorer.score(run, AID, params, all.subList(0, 20), t).qc();
+        final List<SiteFeatures> now = all.subList(0, 31);
+        final PlateQc scored = PlateScorer.score(run, AID, params, now, t).qc();
+        final PlateQc progress = PlateScorer.progress(run, AID, params, now, scoredEarlier, t);
+        assertEquals(scored.sitesSeen(), progress.sitesSeen());
+        assertEquals(scored.sitesFailed(), progress.sitesFailed());
+        assertEquals(scored.sitesExcluded(), progress.sitesExcluded());
+        assertEquals(scored.nCells(), progress.nCells());
+        assertEquals(scored.nWells(), progress.nWells());
+        assertEquals(scored.nWellsExpected(), progress.nWellsExpected());
+        assertEquals(scored.status(), progress.status());
+        assertEquals(scoredEarlier.zPrime(), progress.zPrime());
+        assertEquals(scoredEarlier.ssmd(), progress.ssmd());
+        assertEquals(31, progress.sitesSeen());
     }
 
     /** Sites one at a time, a punctuation after each: what a plate imaged slowly looks like to the scorer. */
@@ -107,9 +132,24 @@ class PartialResultsStepTest {
         // Step 0.1 (blocks of ceil(4.8) = 5 sites): after sites 1, 5, 10, ... 45 and the final 48: 274.
         assertEquals(48 * 49 / 2, everyTick.wellRecords());
         assertEquals(1 + 5 + 10 + 15 + 20 + 25 + 30 + 35 + 40 + 45 + 48, stepped.wellRecords());
-        // Plate QC still follows every site.
+        // Plate QC still follows every site, counted without scoring between the blocks.
         assertEquals(everyTick.qcRecords().size(), stepped.qcRecords().size());
-        assertEquals(PlateQc.Status.FINAL, stepped.qcRecords().get(stepped.qcRecords().size() - 1).status());
+        assertEquals(everyTick.qcRecords().stream().map(PlateQc::sitesSeen).toList(),
+            stepped.qcRecords().stream().map(PlateQc::sitesSeen).toList());
+        assertEquals(everyTick.qcRecords().stream().map(PlateQc::nCells).toList(),
+            stepped.qcRecords().stream().map(PlateQc::nCells).toList());
+        assertEquals(everyTick.qcRecords().stream().map(PlateQc::nWells).toList(),
+            stepped.qcRecords().stream().map(PlateQc::nWells).toList());
+        // Z' moves only with a scoring: at most 11 values (scorings) where every site gave a new one.
+        final long steppedValues = stepped.qcRecords().stream().map(PlateQc::zPrime).distinct().count();
+        final long everyValues = everyTick.qcRecords().stream().map(PlateQc::zPrime).distinct().count();
+        assertTrue(steppedValues <= 11, stepped.qcRecords().stream().map(PlateQc::zPrime).toList().toString());
+        assertTrue(everyValues > steppedValues, everyValues + " vs " + steppedValues);
+        final PlateQc lastStepped = stepped.qcRecords().get(stepped.qcRecords().size() - 1);
+        final PlateQc lastEvery = everyTick.qcRecords().get(everyTick.qcRecords().size() - 1);
+        assertEquals(PlateQc.Status.FINAL, lastStepped.status());
+        assertEquals(lastEvery.zPrime(), lastStepped.zPrime());
+        assertEquals(lastEvery.flags(), lastStepped.flags());
         // The final well profiles and compound scores are the same, field for field (timestamps aside).
         assertEquals(withoutTimes(everyTick.lastWells(), EventSerdes.wellProfile()),
             withoutTimes(stepped.lastWells(), EventSerdes.wellProfile()));

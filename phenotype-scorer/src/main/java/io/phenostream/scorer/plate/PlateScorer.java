@@ -18,12 +18,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.commons.math3.stat.inference.MannWhitneyUTest;
@@ -299,6 +301,56 @@ public final class PlateScorer {
         final PlateWellScores plateScores = new PlateWellScores(PlateWellScores.SCHEMA_VERSION, analysisId,
             run.experimentId(), run.plateId(), run.runId(), isFinal, scores, params);
         return new PlateScoring(profiles, qc, plateScores);
+    }
+
+    /**
+     * A running plate's QC without scoring it, for the rescorings between two partial updates: the site counts,
+     * cells and wells with data as of now, as {@link #score} would count them; Z', SSMD and the flags that come
+     * from the scores (low Z', edge effect, cytotoxic wells) as of {@code lastScored}. One pass over the sites,
+     * where a scoring inverts a covariance per control well (seconds for a 384-well plate with an embedding).
+     * The status is FINAL when the plate is complete: the caller then scores it.
+     *
+     * @param lastScored the plate's previous QC (from a scoring or from this method)
+     */
+    public static PlateQc progress(final PlateRun run, final String analysisId, final ScoringParameters params,
+                                   final Collection<SiteFeatures> sites, final PlateQc lastScored, final Instant now) {
+        Objects.requireNonNull(lastScored, "lastScored");
+        final SiteSelection selection = SiteSelection.select(run, analysisId, params.outOfFocusRatio(), sites);
+        final Map<WellId, WellRole> roles = new HashMap<>();
+        for (final PlateMapEntry e : run.plateMap()) {
+            roles.put(e.well(), e.role());
+        }
+        boolean outsideMap = false;
+        for (final SiteFeatures s : selection.seen) {
+            outsideMap |= !roles.containsKey(s.well());
+        }
+        final TreeSet<WellId> wellsWithData = new TreeSet<>();
+        long nCells = 0;
+        for (final SiteFeatures s : selection.used) {
+            final WellRole role = roles.get(s.well());
+            if (role != null && role != WellRole.EMPTY) {
+                wellsWithData.add(s.well());
+                nCells += s.cellCount();
+            }
+        }
+        // Count-based flags as of now; score-based ones as of the last scoring. Listed in FLAGS order.
+        final Set<String> flags = new HashSet<>(lastScored.flags());
+        flags.removeAll(List.of(FAILED_SITES, OUT_OF_FOCUS_SITES, SITES_OUTSIDE_PLATE_MAP));
+        if (selection.failed > 0) {
+            flags.add(FAILED_SITES);
+        }
+        if (selection.excluded > 0) {
+            flags.add(OUT_OF_FOCUS_SITES);
+        }
+        if (outsideMap) {
+            flags.add(SITES_OUTSIDE_PLATE_MAP);
+        }
+        final boolean isFinal = !run.open() && selection.seen.size() >= run.expectedSites();
+        return new PlateQc(PlateQc.SCHEMA_VERSION, analysisId, run.experimentId(), run.plateId(), run.runId(),
+            lastScored.zPrime(), lastScored.ssmd(), wellsWithData.size(), lastScored.nWellsExpected(), nCells,
+            selection.seen.size(), run.expectedSites(), selection.failed, selection.excluded,
+            isFinal ? PlateQc.Status.FINAL : PlateQc.Status.RUNNING,
+            FLAGS.stream().filter(flags::contains).toList(), now.toString());
     }
 
     private static int[] indexes(final WellRole[] roles, final int[] sitesUsed, final WellRole role) {
