@@ -43,6 +43,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -87,6 +88,7 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
     private final AtomicLong tombstonesSkipped = new AtomicLong();
     private final AtomicLong writeFailures = new AtomicLong();
     private final AtomicLong batchesCommitted = new AtomicLong();
+    private final AtomicLong commitTimeouts = new AtomicLong();
 
     /**
      * A sink on the configured Kafka ({@code phenostream.kafka.bootstrap}) and PostgreSQL
@@ -312,6 +314,13 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
         } catch (final CommitFailedException | RebalanceInProgressException e) {
             // The rows are written; the partitions' next owner re-reads them and the upserts absorb that.
             LOG.warn("Offset commit failed after a rebalance; records will be re-delivered: {}", e.toString());
+        } catch (final RetriableException e) {
+            // The brokers have been away longer than the commit waits (default.api.timeout.ms, 60 s). The rows are
+            // written and the next commit carries later offsets, so keep going rather than let the worker die; a
+            // restart before then re-reads these records and the upserts absorb that.
+            commitTimeouts.incrementAndGet();
+            LOG.warn("Offset commit timed out (Kafka unreachable?); the next commit covers these records: {}",
+                e.toString());
         }
     }
 
@@ -406,6 +415,11 @@ public final class ResultsSinkService implements Runnable, AutoCloseable {
     /** Polls written and committed. */
     public long batchesCommitted() {
         return batchesCommitted.get();
+    }
+
+    /** Offset commits that timed out (Kafka unreachable); the rows were written and a later commit covers them. */
+    public long commitTimeouts() {
+        return commitTimeouts.get();
     }
 
     /** Stops the loop (waking a blocked poll) and waits for it to close the clients. */

@@ -24,6 +24,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,49 @@ class ResultsSinkServiceTest {
         assertEquals(1, sink.deadLettered());
         assertTrue(consumer.closed());
         assertTrue(dlq.closed());
+    }
+
+    @Test
+    void aCommitThatTimesOutDoesNotStopTheSinkAndTheNextCommitCoversItsRecords() throws Exception {
+        // What commitSync does when the brokers stay away longer than default.api.timeout.ms.
+        final AtomicInteger timeoutsLeft = new AtomicInteger(1);
+        final MockConsumer<String, byte[]> unreachable = new MockConsumer<>("earliest") {
+            @Override
+            public synchronized void commitSync(final Map<TopicPartition, OffsetAndMetadata> offsets) {
+                if (timeoutsLeft.getAndDecrement() > 0) {
+                    throw new TimeoutException("Timeout of 60000ms expired before successfully committing offsets");
+                }
+                super.commitSync(offsets);
+            }
+        };
+        final List<Batch> written = new CopyOnWriteArrayList<>();
+        final ResultsSinkService sink = new ResultsSinkService(PhenoConfig.defaults(), unreachable, dlq,
+            written::add, 5);
+        final ConsumerRecord<String, byte[]> first = new ConsumerRecord<>("compound-scores", 0, 0, "k1",
+            EventSerdes.compoundScore().serialize("t", compound(A1, "E1", "c1", 1, 1.0, 0.1, false, null)));
+        final ConsumerRecord<String, byte[]> second = new ConsumerRecord<>("compound-scores", 0, 1, "k2",
+            EventSerdes.compoundScore().serialize("t", compound(A1, "E1", "c2", 2, 0.5, 0.2, false, null)));
+        unreachable.schedulePollTask(() -> {
+            unreachable.rebalance(List.of(SCORES));
+            unreachable.updateBeginningOffsets(Map.of(SCORES, 0L));
+            unreachable.addRecord(first);
+        });
+        unreachable.schedulePollTask(() -> unreachable.addRecord(second));
+        final Thread loop = new Thread(sink, "sink-loop");
+        loop.start();
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (sink.batchesCommitted() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        final Map<TopicPartition, OffsetAndMetadata> committed = unreachable.committed(Set.of(SCORES));
+        assertTrue(loop.isAlive(), "the sink kept running after the commit timed out");
+        sink.close();
+        loop.join(10_000);
+
+        assertEquals(1, sink.commitTimeouts());
+        assertEquals(2, written.size(), "both polls written");
+        assertEquals(Map.of(SCORES, new OffsetAndMetadata(2)), committed, "the second commit covers the first poll");
+        assertEquals(2, sink.recordsWritten());
     }
 
     @Test
