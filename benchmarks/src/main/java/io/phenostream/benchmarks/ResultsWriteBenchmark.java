@@ -120,7 +120,10 @@ public class ResultsWriteBenchmark {
         }
     }
 
-    /** What every write pays before its SQL: the sink's data source is not pooled (one connection per poll). */
+    /**
+     * A new connection: what every write here pays before its SQL (these benchmarks write through a plain data
+     * source), and what the sink's and the query API's pooled connections ({@code ResultsDatabase.pooled}) save.
+     */
     @Benchmark
     public boolean connect() throws SQLException {
         try (Connection c = dataSource.getConnection()) {

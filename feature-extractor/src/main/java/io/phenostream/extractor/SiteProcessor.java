@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The work on one site: fetch every channel from S3 (verifying its sha256), analyse, and describe the result
@@ -60,7 +61,7 @@ public final class SiteProcessor {
     }
 
     /** Runs the worker's other S3 calls (per-cell tables, label images) through outages as fetches are. */
-    <T> T callS3(final String what, final java.util.function.Supplier<T> op) {
+    <T> T callS3(final String what, final Supplier<T> op) {
         return s3.call(what, op);
     }
 

@@ -257,15 +257,7 @@ public final class PlateScorer {
         if (positives.length == 0) {
             flags.add(NO_POSITIVE_CONTROLS);
         }
-        if (selection.failed > 0) {
-            flags.add(FAILED_SITES);
-        }
-        if (selection.excluded > 0) {
-            flags.add(OUT_OF_FOCUS_SITES);
-        }
-        if (outsideMap) {
-            flags.add(SITES_OUTSIDE_PLATE_MAP);
-        }
+        addSiteFlags(flags, selection, outsideMap);
         if (edgeEffect(run, wells, negatives, score) || edgeEffect(run, wells, negatives, cellCount)) {
             flags.add(EDGE_EFFECT);
         }
@@ -333,9 +325,21 @@ public final class PlateScorer {
                 nCells += s.cellCount();
             }
         }
-        // Count-based flags as of now; score-based ones as of the last scoring. Listed in FLAGS order.
+        // Site flags as of now; score-based ones as of the last scoring. Listed in FLAGS order.
         final Set<String> flags = new HashSet<>(lastScored.flags());
         flags.removeAll(List.of(FAILED_SITES, OUT_OF_FOCUS_SITES, SITES_OUTSIDE_PLATE_MAP));
+        addSiteFlags(flags, selection, outsideMap);
+        final boolean isFinal = !run.open() && selection.seen.size() >= run.expectedSites();
+        return new PlateQc(PlateQc.SCHEMA_VERSION, analysisId, run.experimentId(), run.plateId(), run.runId(),
+            lastScored.zPrime(), lastScored.ssmd(), wellsWithData.size(), lastScored.nWellsExpected(), nCells,
+            selection.seen.size(), run.expectedSites(), selection.failed, selection.excluded,
+            isFinal ? PlateQc.Status.FINAL : PlateQc.Status.RUNNING,
+            FLAGS.stream().filter(flags::contains).toList(), now.toString());
+    }
+
+    /** The flags that come from the sites alone, not from the scores. */
+    private static void addSiteFlags(final Collection<String> flags, final SiteSelection selection,
+                                     final boolean outsideMap) {
         if (selection.failed > 0) {
             flags.add(FAILED_SITES);
         }
@@ -345,12 +349,6 @@ public final class PlateScorer {
         if (outsideMap) {
             flags.add(SITES_OUTSIDE_PLATE_MAP);
         }
-        final boolean isFinal = !run.open() && selection.seen.size() >= run.expectedSites();
-        return new PlateQc(PlateQc.SCHEMA_VERSION, analysisId, run.experimentId(), run.plateId(), run.runId(),
-            lastScored.zPrime(), lastScored.ssmd(), wellsWithData.size(), lastScored.nWellsExpected(), nCells,
-            selection.seen.size(), run.expectedSites(), selection.failed, selection.excluded,
-            isFinal ? PlateQc.Status.FINAL : PlateQc.Status.RUNNING,
-            FLAGS.stream().filter(flags::contains).toList(), now.toString());
     }
 
     private static int[] indexes(final WellRole[] roles, final int[] sitesUsed, final WellRole role) {
